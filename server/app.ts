@@ -1,0 +1,75 @@
+// buildApp(config) -> the whole Fastify application, without listening. Tests drive it with app.inject.
+// Order: external plugins, our services (store, bus, KB), then every HTTP surface.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import formbody from '@fastify/formbody';
+import websocket from '@fastify/websocket';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.js';
+import { createLogger } from './logger.js';
+import { openStore, type Store } from './store/database.js';
+import { createInProcessBus, type EventBus } from './events/bus.js';
+import services, { type Clock } from './plugins/services.js';
+import errors from './plugins/errors.js';
+import kb from './kb/plugin.js';
+import health from './routes/health.js';
+import helpCenter from './routes/help-center.js';
+import kbApi from './routes/kb-api.js';
+import assets from './routes/assets.js';
+import webchat from './channels/webchat/plugin.js';
+import handoff from './handoff/plugin.js';
+
+export interface AppOptions {
+  logger?: Logger;
+  /** an open store; by default the one DATABASE_URL names is opened (and closed with the app) */
+  store?: Store;
+  bus?: EventBus;
+  clock?: Clock;
+}
+
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance<any, any, any, any, TypeBoxTypeProvider>> {
+  const logger = options.logger ?? createLogger(config);
+  const app = Fastify({
+    loggerInstance: logger as any,
+    // request ids in every log line of a request; honour a proxy's id when it sends one
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const ownsStore = !options.store;
+  const store = options.store ?? (await openStore(config.databaseUrl));
+  if (ownsStore) app.addHook('onClose', async () => store.close());
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'support-desk API', version: '0.1.0', description: 'Knowledge base search, web chat and agent queue.' },
+      tags: [
+        { name: 'knowledge base', description: 'Search and read articles' },
+        { name: 'chat', description: 'Web chat for customers (widget or your own front end)' },
+        { name: 'agent', description: 'The agent console API (session cookie + CSRF token)' },
+        { name: 'operations', description: 'Health and readiness' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(formbody);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+  await app.register(services, { config, store, bus: options.bus ?? createInProcessBus(), clock: options.clock ?? { now: () => new Date() } });
+  await app.register(errors);
+  await app.register(kb);
+
+  await app.register(health);
+  await app.register(helpCenter);
+  await app.register(kbApi);
+  await app.register(assets);
+  await app.register(webchat);
+  await app.register(handoff);
+
+  return app;
+}

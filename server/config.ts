@@ -1,0 +1,175 @@
+// Every setting of the server, read from the environment once at start.
+// A wrong value stops the start with a message that names the variable (README lists them all).
+import path from 'node:path';
+
+export interface OpeningHours {
+  /** IANA time zone the hours are written in, e.g. Europe/Berlin. */
+  timeZone: string;
+  /** Per weekday (0 = Sunday … 6 = Saturday) the open intervals as minutes since midnight. */
+  weekly: Array<Array<{ from: number; to: number }>>;
+  /** Closed days as YYYY-MM-DD in the time zone. */
+  holidays: string[];
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Where customers reach us; used for links in replies and for Secure cookies when https. */
+  publicUrl: string;
+  dataDir: string;
+  kbDir: string;
+  /** `sqlite:<file>` (default, under DATA_DIR) or a postgres:// URL. */
+  databaseUrl: string;
+  logLevel: string;
+  /** Pretty logs for a terminal; JSON otherwise. */
+  logPretty: boolean;
+  kbWatch: boolean;
+  chat: {
+    maxTextLength: number;
+    /** Messages per minute one conversation may send. */
+    messagesPerMinute: number;
+    /** Requests per minute one IP may make to the chat API. */
+    requestsPerMinutePerIp: number;
+  };
+  bot: {
+    /** Unanswered turns in a row before the bot hands over to a person. */
+    missesBeforeEscalation: number;
+  };
+  agents: {
+    sessionTtlHours: number;
+    /** Secret used to sign session cookies; generated and kept in DATA_DIR when unset. */
+    sessionSecret: string | undefined;
+    /** Password for the first admin created on an empty database; random and logged once when unset. */
+    initialAdminPassword: string | undefined;
+  };
+  openingHours: OpeningHours;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+function minutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+}
+
+/** Parses e.g. "mon-fri 08:00-20:00; sat 09:00-16:00" into weekly intervals. */
+export function parseOpeningHours(spec: string, name = 'OPENING_HOURS'): OpeningHours['weekly'] {
+  const weekly: OpeningHours['weekly'] = DAYS.map(() => []);
+  for (const part of spec.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^([a-z]{3})(?:-([a-z]{3}))?\s+(\d{2}:\d{2})-(\d{2}:\d{2})$/i.exec(part);
+    if (!match) throw new ConfigError(name, `has an entry "${part}"; write e.g. "mon-fri 08:00-20:00; sat 09:00-16:00"`);
+    const first = DAYS.indexOf(match[1].toLowerCase());
+    const last = DAYS.indexOf((match[2] ?? match[1]).toLowerCase());
+    if (first < 0 || last < 0) throw new ConfigError(name, `has an unknown weekday in "${part}" (use ${DAYS.join(', ')})`);
+    const from = minutes(match[3]);
+    const to = minutes(match[4]);
+    if (!(from < to && to <= 24 * 60)) throw new ConfigError(name, `has an interval that ends before it starts in "${part}"`);
+    for (let day = first; ; day = (day + 1) % 7) {
+      weekly[day].push({ from, to });
+      if (day === last) break;
+    }
+  }
+  return weekly;
+}
+
+function timeZone(env: Env, name: string, fallback: string): string {
+  const value = env[name] || fallback;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+  } catch {
+    throw new ConfigError(name, `is not a known IANA time zone: "${value}"`);
+  }
+  return value;
+}
+
+function holidays(env: Env, name: string): string[] {
+  const raw = env[name] ?? '';
+  const days = raw.split(/[,\s]+/).filter(Boolean);
+  for (const day of days) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new ConfigError(name, `must list dates as YYYY-MM-DD separated by commas, got "${day}"`);
+  }
+  return days;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    const url = new URL(publicUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new ConfigError('PUBLIC_URL', `must be an http(s) URL, got "${publicUrl}"`);
+  }
+  const dataDir = path.resolve(env.DATA_DIR || './data');
+  const kbDir = path.resolve(env.KB_DIR || './kb-content');
+  const databaseUrl = env.DATABASE_URL || `sqlite:${path.join(dataDir, 'support-desk.sqlite')}`;
+  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', `must start with postgres:// (or sqlite: for a file), got "${databaseUrl}"`);
+  }
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+
+  return {
+    port,
+    host,
+    publicUrl,
+    dataDir,
+    kbDir,
+    databaseUrl,
+    logLevel,
+    logPretty: boolean(env, 'LOG_PRETTY', Boolean(process.stdout.isTTY)),
+    kbWatch: boolean(env, 'KB_WATCH', true),
+    chat: {
+      maxTextLength: integer(env, 'CHAT_MAX_TEXT_LENGTH', 2000, 1, 100_000),
+      messagesPerMinute: integer(env, 'CHAT_MESSAGES_PER_MINUTE', 30, 1, 100_000),
+      requestsPerMinutePerIp: integer(env, 'CHAT_REQUESTS_PER_MINUTE_PER_IP', 300, 1, 1_000_000),
+    },
+    bot: {
+      missesBeforeEscalation: integer(env, 'BOT_MISSES_BEFORE_ESCALATION', 2, 1, 10),
+    },
+    agents: {
+      sessionTtlHours: integer(env, 'AGENT_SESSION_TTL_HOURS', 12, 1, 24 * 90),
+      sessionSecret: env.SESSION_SECRET || undefined,
+      initialAdminPassword: env.INITIAL_ADMIN_PASSWORD || undefined,
+    },
+    openingHours: {
+      timeZone: timeZone(env, 'TIME_ZONE', 'Europe/Berlin'),
+      weekly: parseOpeningHours(env.OPENING_HOURS || 'mon-fri 08:00-20:00; sat 09:00-16:00'),
+      holidays: holidays(env, 'HOLIDAYS'),
+    },
+  };
+}
+
+/** A config for tests: defaults, with a temp data dir and whatever the test overrides. */
+export function testConfig(overrides: Env = {}): Config {
+  return loadConfig({ LOG_LEVEL: 'silent', KB_WATCH: 'false', LOG_PRETTY: 'false', ...overrides });
+}

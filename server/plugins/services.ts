@@ -1,0 +1,52 @@
+// The shared services every route may use, as Fastify decorators: the store with its repositories,
+// the conversation event bus and the clock. Registered first; everything else declares it as a dependency.
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import type { Store } from '../store/database.js';
+import { ConversationRepository } from '../store/conversations.js';
+import { CustomerRepository } from '../store/customers.js';
+import { AnalyticsRepository } from '../store/events.js';
+import type { EventBus } from '../events/bus.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Repositories {
+  conversations: ConversationRepository;
+  customers: CustomerRepository;
+  analytics: AnalyticsRepository;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    store: Store;
+    repos: Repositories;
+    bus: EventBus;
+    clock: Clock;
+  }
+}
+
+export interface ServicesOptions {
+  config: Config;
+  store: Store;
+  bus: EventBus;
+  clock: Clock;
+}
+
+export default fp<ServicesOptions>(
+  async (app, { config, store, bus, clock }) => {
+    const now = () => clock.now().toISOString();
+    app.decorate('config', config);
+    app.decorate('store', store);
+    app.decorate('bus', bus);
+    app.decorate('clock', clock);
+    app.decorate('repos', {
+      conversations: new ConversationRepository(store.db, now),
+      customers: new CustomerRepository(store.db, now),
+      analytics: new AnalyticsRepository(store.db, now),
+    });
+  },
+  { name: 'services' },
+);

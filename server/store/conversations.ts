@@ -1,0 +1,144 @@
+// Conversations and their messages: the transcript is the source of truth for the bot, the widget and the agents.
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Channel, Conversation, ConversationStatus, ConversationUpdate, Database, DeliveryState, MessageAuthor, MessageRow } from './schema.js';
+
+export interface NewMessage {
+  author: MessageAuthor;
+  text: string;
+  payload?: Record<string, unknown> | null;
+  internal?: boolean;
+  agentId?: number | null;
+  deliveryState?: DeliveryState | null;
+  externalId?: string | null;
+}
+
+export interface Message {
+  id: number;
+  conversationId: string;
+  seq: number;
+  author: MessageAuthor;
+  text: string;
+  payload: Record<string, unknown> | null;
+  internal: boolean;
+  agentId: number | null;
+  deliveryState: DeliveryState | null;
+  externalId: string | null;
+  createdAt: string;
+}
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    author: row.author,
+    text: row.text,
+    payload: row.payload ? JSON.parse(row.payload) : null,
+    internal: row.internal === 1,
+    agentId: row.agent_id,
+    deliveryState: row.delivery_state,
+    externalId: row.external_id,
+    createdAt: row.created_at,
+  };
+}
+
+export class ConversationRepository {
+  constructor(private readonly db: Kysely<Database>, private readonly now: () => string = () => new Date().toISOString()) {}
+
+  async create(input: { customerId: string; channel: Channel; locale: string; tokenHash?: string | null; id?: string }): Promise<Conversation> {
+    const at = this.now();
+    const row = {
+      id: input.id ?? randomUUID(),
+      customer_id: input.customerId,
+      channel: input.channel,
+      locale: input.locale,
+      status: 'bot' as ConversationStatus,
+      token_hash: input.tokenHash ?? null,
+      escalation_reason: null,
+      assigned_agent_id: null,
+      last_seq: 0,
+      callback_contact: null,
+      rating: null,
+      rating_comment: null,
+      created_at: at,
+      updated_at: at,
+      queued_at: null,
+      assigned_at: null,
+      resolved_at: null,
+    };
+    await this.db.insertInto('conversations').values(row).execute();
+    return row;
+  }
+
+  get(id: string): Promise<Conversation | undefined> {
+    return this.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async update(id: string, changes: ConversationUpdate): Promise<void> {
+    await this.db.updateTable('conversations').set({ ...changes, updated_at: this.now() }).where('id', '=', id).execute();
+  }
+
+  /** Moves the conversation from one of `from` to `to`; false when it was not in one of them (somebody else won). */
+  async transition(id: string, from: ConversationStatus[], changes: ConversationUpdate & { status: ConversationStatus }): Promise<boolean> {
+    const result = await this.db
+      .updateTable('conversations')
+      .set({ ...changes, updated_at: this.now() })
+      .where('id', '=', id)
+      .where('status', 'in', from)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Every conversation of a customer, newest first. */
+  listByCustomer(customerId: string): Promise<Conversation[]> {
+    return this.db.selectFrom('conversations').selectAll().where('customer_id', '=', customerId).orderBy('created_at', 'desc').execute();
+  }
+
+  listByStatus(statuses: ConversationStatus[]): Promise<Conversation[]> {
+    return this.db.selectFrom('conversations').selectAll().where('status', 'in', statuses).orderBy('queued_at', 'asc').execute();
+  }
+
+  /**
+   * Appends a message with the next sequence number. The seq is taken by an atomic
+   * UPDATE … RETURNING on the conversation, so concurrent writers never collide, and the
+   * message is committed before this resolves (the caller may then acknowledge it).
+   */
+  async appendMessage(conversationId: string, message: NewMessage): Promise<Message> {
+    return this.db.transaction().execute(async (trx) => {
+      const counter = await trx
+        .updateTable('conversations')
+        .set({ last_seq: sql`last_seq + 1`, updated_at: this.now() })
+        .where('id', '=', conversationId)
+        .returning('last_seq')
+        .executeTakeFirst();
+      if (!counter) throw new Error(`conversation ${conversationId} does not exist`);
+      const row = {
+        conversation_id: conversationId,
+        seq: counter.last_seq,
+        author: message.author,
+        text: message.text,
+        payload: message.payload ? JSON.stringify(message.payload) : null,
+        internal: message.internal ? 1 : 0,
+        agent_id: message.agentId ?? null,
+        delivery_state: message.deliveryState ?? null,
+        external_id: message.externalId ?? null,
+        created_at: this.now(),
+      };
+      const inserted = await trx.insertInto('messages').values(row).returning('id').executeTakeFirstOrThrow();
+      return toMessage({ ...row, id: inserted.id });
+    });
+  }
+
+  /** Messages after `afterSeq`, in order; internal notes only when asked for (agents). */
+  async messages(conversationId: string, options: { afterSeq?: number; includeInternal?: boolean } = {}): Promise<Message[]> {
+    let query = this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('seq', '>', options.afterSeq ?? 0);
+    if (!options.includeInternal) query = query.where('internal', '=', 0);
+    const rows = await query.orderBy('seq').execute();
+    return rows.map(toMessage);
+  }
+
+  async setDeliveryState(messageId: number, state: DeliveryState, externalId?: string): Promise<void> {
+    await this.db.updateTable('messages').set({ delivery_state: state, ...(externalId ? { external_id: externalId } : {}) }).where('id', '=', messageId).execute();
+  }
+}

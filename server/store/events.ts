@@ -1,0 +1,57 @@
+// Search events and article feedback: what customers asked, what the bot decided, what helped.
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface SearchEventInput {
+  query: string;
+  locale: string;
+  channel: string;
+  decision?: string | null;
+  topArticleId: string | null;
+  score: number | null;
+  conversationId?: string | null;
+}
+
+export interface FeedbackInput {
+  articleId: string;
+  locale: string;
+  helpful: boolean;
+  channel: string;
+  comment?: string | null;
+  conversationId?: string | null;
+}
+
+export class AnalyticsRepository {
+  constructor(private readonly db: Kysely<Database>, private readonly now: () => string = () => new Date().toISOString()) {}
+
+  async recordSearch(event: SearchEventInput): Promise<void> {
+    await this.db
+      .insertInto('search_events')
+      .values({
+        query: event.query.slice(0, 2000),
+        locale: event.locale,
+        channel: event.channel,
+        decision: event.decision ?? null,
+        top_article_id: event.topArticleId,
+        score: event.score,
+        conversation_id: event.conversationId ?? null,
+        created_at: this.now(),
+      })
+      .execute();
+  }
+
+  async recordFeedback(feedback: FeedbackInput): Promise<void> {
+    await this.db
+      .insertInto('feedback')
+      .values({
+        article_id: feedback.articleId,
+        locale: feedback.locale,
+        helpful: feedback.helpful ? 1 : 0,
+        channel: feedback.channel,
+        comment: feedback.comment ?? null,
+        conversation_id: feedback.conversationId ?? null,
+        created_at: this.now(),
+      })
+      .execute();
+  }
+}

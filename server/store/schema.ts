@@ -1,0 +1,132 @@
+// The tables as Kysely sees them. One schema for SQLite and PostgreSQL:
+// timestamps are ISO-8601 strings (UTC, sortable), booleans are 0/1, structured payloads are JSON text.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Channel = 'web' | 'sms' | 'voice';
+export type ConversationStatus = 'bot' | 'queued' | 'assigned' | 'resolved';
+export type MessageAuthor = 'customer' | 'bot' | 'agent' | 'system';
+export type DeliveryState = 'queued' | 'sent' | 'delivered' | 'failed';
+export type IdentityKind = 'web' | 'phone' | 'email';
+export type AgentRole = 'agent' | 'editor' | 'admin';
+
+export interface CustomersTable {
+  id: string;
+  display_name: string | null;
+  created_at: string;
+}
+
+export interface CustomerIdentitiesTable {
+  id: Generated<number>;
+  customer_id: string;
+  kind: IdentityKind;
+  /** web visitor id, E.164 phone number or lower-cased e-mail address */
+  value: string;
+  created_at: string;
+}
+
+export interface ConversationsTable {
+  id: string;
+  customer_id: string;
+  channel: Channel;
+  locale: string;
+  status: ConversationStatus;
+  /** sha256 of the web chat token; null for channels that authenticate otherwise */
+  token_hash: string | null;
+  escalation_reason: string | null;
+  assigned_agent_id: number | null;
+  /** the highest message seq handed out so far */
+  last_seq: number;
+  /** e-mail or phone number left by the customer for an answer outside opening hours */
+  callback_contact: string | null;
+  rating: number | null;
+  rating_comment: string | null;
+  created_at: string;
+  updated_at: string;
+  queued_at: string | null;
+  assigned_at: string | null;
+  resolved_at: string | null;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  conversation_id: string;
+  seq: number;
+  author: MessageAuthor;
+  text: string;
+  /** JSON: { articles?, suggestions?, quickReplies?, decision?, agentName?, ... } */
+  payload: string | null;
+  /** 1 = internal note between agents, never shown to the customer */
+  internal: number;
+  agent_id: number | null;
+  delivery_state: DeliveryState | null;
+  /** the channel's own id for the message (botbuilder activity id, Twilio SID), for idempotency */
+  external_id: string | null;
+  created_at: string;
+}
+
+export interface SearchEventsTable {
+  id: Generated<number>;
+  query: string;
+  locale: string;
+  channel: string;
+  decision: string | null;
+  top_article_id: string | null;
+  score: number | null;
+  conversation_id: string | null;
+  created_at: string;
+}
+
+export interface FeedbackTable {
+  id: Generated<number>;
+  article_id: string;
+  locale: string;
+  helpful: number;
+  channel: string;
+  comment: string | null;
+  conversation_id: string | null;
+  created_at: string;
+}
+
+export interface AgentsTable {
+  id: Generated<number>;
+  login: string;
+  display_name: string;
+  password_hash: string;
+  role: AgentRole;
+  created_at: string;
+}
+
+export interface AgentSessionsTable {
+  /** sha256 of the session id in the cookie */
+  id: string;
+  agent_id: number;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** botbuilder Storage: one JSON document per key with an eTag for optimistic concurrency. */
+export interface BotStateTable {
+  key: string;
+  etag: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface Database {
+  customers: CustomersTable;
+  customer_identities: CustomerIdentitiesTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  search_events: SearchEventsTable;
+  feedback: FeedbackTable;
+  agents: AgentsTable;
+  agent_sessions: AgentSessionsTable;
+  bot_state: BotStateTable;
+}
+
+export type Conversation = Selectable<ConversationsTable>;
+export type NewConversation = Insertable<ConversationsTable>;
+export type ConversationUpdate = Updateable<ConversationsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type Agent = Selectable<AgentsTable>;

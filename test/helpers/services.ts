@@ -1,0 +1,72 @@
+// Real services for tests: a temp SQLite file, or a fresh schema in the local PostgreSQL.
+// Without PostgreSQL a developer's run skips those tests with a loud reason; in CI (CI=true) they fail.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openStore, type Store } from '../../server/store/database.js';
+
+export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const IN_CI = /^(1|true)$/i.test(process.env.CI ?? '');
+
+let postgresReachable: Promise<string | null> | undefined;
+
+/** null when PostgreSQL answers, else the reason it does not. */
+export function postgresProblem(): Promise<string | null> {
+  postgresReachable ??= (async () => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return null;
+    } catch (error) {
+      return `PostgreSQL at ${POSTGRES_URL} is not reachable (${(error as Error).message})`;
+    } finally {
+      await client.end().catch(() => {});
+    }
+  })();
+  return postgresReachable;
+}
+
+export function tempDir(prefix = 'support-desk-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function openSqliteStore(): Promise<Store> {
+  return openStore(`sqlite:${path.join(tempDir(), 'test.sqlite')}`);
+}
+
+/** A store in a new PostgreSQL schema, dropped again by the returned store's close(). */
+export async function openPostgresStore(): Promise<Store> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const store = await openStore(POSTGRES_URL, { schema });
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  };
+  return store;
+}
+
+export type DialectCase = { name: 'sqlite' | 'postgres'; open: () => Promise<Store> };
+
+export const dialects: DialectCase[] = [
+  { name: 'sqlite', open: openSqliteStore },
+  { name: 'postgres', open: openPostgresStore },
+];
+
+/**
+ * Call in a beforeAll of a PostgreSQL suite: returns true when the suite must be skipped
+ * (and says why on stderr); throws in CI so a missing database can never pass silently.
+ */
+export async function skipWithoutPostgres(): Promise<boolean> {
+  const problem = await postgresProblem();
+  if (!problem) return false;
+  if (IN_CI) throw new Error(`CI=true but ${problem}`);
+  console.warn(`\n*** SKIPPING PostgreSQL tests: ${problem} ***\n`);
+  return true;
+}
