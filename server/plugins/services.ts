@@ -7,6 +7,7 @@ import { ConversationRepository } from '../store/conversations.js';
 import { CustomerRepository } from '../store/customers.js';
 import { AnalyticsRepository } from '../store/events.js';
 import type { EventBus } from '../events/bus.js';
+import { Transcript } from '../conversations/transcript.js';
 
 export interface Clock {
   now(): Date;
@@ -23,6 +24,8 @@ declare module 'fastify' {
     config: Config;
     store: Store;
     repos: Repositories;
+    /** append messages and change status: stored first, then published on the bus */
+    transcript: Transcript;
     bus: EventBus;
     clock: Clock;
   }
@@ -42,11 +45,13 @@ export default fp<ServicesOptions>(
     app.decorate('store', store);
     app.decorate('bus', bus);
     app.decorate('clock', clock);
+    const conversations = new ConversationRepository(store.db, now);
     app.decorate('repos', {
-      conversations: new ConversationRepository(store.db, now),
+      conversations,
       customers: new CustomerRepository(store.db, now),
       analytics: new AnalyticsRepository(store.db, now),
     });
+    app.decorate('transcript', new Transcript(conversations, bus));
   },
   { name: 'services' },
 );
