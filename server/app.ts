@@ -68,8 +68,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(helpCenter);
   await app.register(kbApi);
   await app.register(assets);
-  await app.register(webchat);
   await app.register(handoff);
+  await app.register(webchat);
 
   return app;
 }
