@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseOpeningHours } from '../server/config.js';
+
+describe('configuration from the environment', () => {
+  it('starts with sensible defaults: port 3000, SQLite under ./data, the sample KB', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(config.databaseUrl).toMatch(/^sqlite:.*data\/support-desk\.sqlite$/);
+    expect(config.kbDir).toMatch(/kb-content$/);
+    expect(config.openingHours.timeZone).toBe('Europe/Berlin');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT must be a whole number from 0 to 65535/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres:\/\//],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ PUBLIC_URL: 'ftp://x' }, /PUBLIC_URL must be an http\(s\) URL/],
+    [{ TIME_ZONE: 'Mars/Olympus' }, /TIME_ZONE is not a known IANA time zone/],
+    [{ OPENING_HOURS: 'weekdays 9-5' }, /OPENING_HOURS has an entry "weekdays 9-5"/],
+    [{ HOLIDAYS: '24.12.2026' }, /HOLIDAYS must list dates as YYYY-MM-DD/],
+    [{ KB_WATCH: 'maybe' }, /KB_WATCH must be true or false/],
+  ])('refuses %o with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('switches the store to PostgreSQL for a postgres:// URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/support' }).databaseUrl).toBe('postgres://db/support');
+  });
+
+  it('reads opening hours per weekday, including ranges that wrap the week', () => {
+    const weekly = parseOpeningHours('mon-fri 08:00-20:00; sat 09:00-16:00; sun 10:00-12:00');
+    expect(weekly[1]).toEqual([{ from: 480, to: 1200 }]);
+    expect(weekly[5]).toEqual([{ from: 480, to: 1200 }]);
+    expect(weekly[6]).toEqual([{ from: 540, to: 960 }]);
+    expect(weekly[0]).toEqual([{ from: 600, to: 720 }]);
+    expect(parseOpeningHours('sat-mon 09:00-10:00').map((d) => d.length)).toEqual([1, 1, 0, 0, 0, 0, 1]);
+  });
+});
