@@ -1,6 +1,9 @@
-// PLACEHOLDER: decorates `kb` with an empty knowledge base until the KB service lands.
+// Decorates `app.kb` with the knowledge base service: loaded before the app serves, watched for edits
+// when KB_WATCH is on, closed with the app.
+import path from 'node:path';
 import fp from 'fastify-plugin';
 import type { KnowledgeBaseService } from './types.js';
+import { createKnowledgeBase } from './service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,17 +13,20 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const empty: KnowledgeBaseService = {
-      isReady: () => true,
-      article: () => undefined,
-      articles: () => [],
-      problems: () => [],
-      reload: async () => ({ ok: true, problems: [] }),
-      close: async () => {},
-      locales: () => ['de', 'en'],
-      search: async () => ({ hits: [] }),
-    };
-    app.decorate('kb', empty);
+    const kbLog = app.log.child({ component: 'kb' });
+    const kb = await createKnowledgeBase({
+      kbDir: app.config.kbDir,
+      publicUrl: app.config.publicUrl,
+      watch: app.config.kbWatch,
+      cacheDir: path.join(app.config.dataDir, 'kb-cache'),
+      logger: {
+        info: (message) => kbLog.info(message),
+        warn: (message) => kbLog.warn(message),
+        error: (details, message) => kbLog.error(details, message),
+      },
+    });
+    app.decorate('kb', kb);
+    app.addHook('onClose', async () => kb.close());
   },
   { name: 'kb', dependencies: ['services'] },
 );

@@ -1,0 +1,92 @@
+// The highlighted excerpt shown under a search hit: the passage of the article that shares the most
+// words with the query, HTML-escaped, with <mark> around those words. Matching ignores case and
+// umlauts and works on word prefixes, so "Pakete" marks "Paket" and "uberweisung" marks "Überweisung".
+import { escapeHtml } from './html.js';
+
+const STOP_WORDS = new Set([
+  // de
+  'der', 'die', 'das', 'den', 'dem', 'des', 'ein', 'eine', 'einen', 'einem', 'einer', 'und', 'oder', 'ist', 'sind',
+  'ich', 'mein', 'meine', 'meinen', 'meinem', 'meiner', 'wo', 'wie', 'was', 'wann', 'mit', 'von', 'zu', 'zum', 'zur',
+  'auf', 'fur', 'bei', 'nicht', 'noch', 'kann', 'habe', 'hat', 'es', 'sie', 'wir', 'mir', 'mich', 'im', 'in', 'an', 'am',
+  // en
+  'the', 'a', 'an', 'and', 'or', 'is', 'are', 'my', 'where', 'how', 'what', 'when', 'with', 'of', 'to', 'for', 'on',
+  'at', 'do', 'does', 'can', 'i', 'me', 'it', 'you', 'your', 'not', 'be', 'has', 'have', 'in', 'is', 'this', 'that',
+]);
+
+/** Lower case, umlauts and accents folded, ß as ss: the form words are compared in. */
+export function foldWord(word: string): string {
+  return word.toLowerCase().replace(/ß/g, 'ss').normalize('NFD').replace(/\p{M}/gu, '');
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Folded query words worth highlighting (no stop words, no single letters). */
+export function queryTerms(query: string): string[] {
+  const terms = new Set<string>();
+  for (const match of query.matchAll(WORD)) {
+    const folded = foldWord(match[0]);
+    if (folded.length >= 2 && !STOP_WORDS.has(folded)) terms.add(folded);
+  }
+  return [...terms];
+}
+
+/** Whether a (folded) word of the text matches a (folded) query term. */
+function matches(word: string, terms: string[]): boolean {
+  return terms.some((term) => {
+    if (word === term) return true;
+    const shorter = Math.min(word.length, term.length);
+    // prefixes only for words long enough that a shared start means a shared meaning
+    return shorter >= 4 && (word.startsWith(term) || term.startsWith(word));
+  });
+}
+
+export interface SnippetOptions {
+  /** about how many characters of text to show */
+  length?: number;
+}
+
+/**
+ * The best passage of `sources` (tried in order: e.g. summary, then body text) for the query, escaped,
+ * with matched words marked. Without any match it is the start of the first non-empty source.
+ */
+export function highlightSnippet(query: string, sources: string[], options: SnippetOptions = {}): string {
+  const length = options.length ?? 180;
+  const terms = queryTerms(query);
+  const texts = sources.map((s) => s.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  if (texts.length === 0) return '';
+
+  let best = { text: texts[0], start: 0, count: 0 };
+  for (const text of texts) {
+    const words = [...text.matchAll(WORD)].map((m) => ({ index: m.index!, hit: matches(foldWord(m[0]), terms) }));
+    for (let i = 0; i < words.length; i++) {
+      if (!words[i].hit) continue;
+      let count = 0;
+      for (let j = i; j < words.length && words[j].index < words[i].index + length; j++) if (words[j].hit) count++;
+      if (count > best.count) best = { text, start: words[i].index, count };
+    }
+  }
+
+  const { text } = best;
+  // start a little before the first match, at a word boundary
+  let start = best.count > 0 ? Math.max(0, best.start - 40) : 0;
+  if (start > 0) {
+    const space = text.indexOf(' ', start);
+    start = space >= 0 && space < best.start ? space + 1 : best.start;
+  }
+  let end = Math.min(text.length, start + length);
+  if (end < text.length) {
+    const space = text.lastIndexOf(' ', end);
+    if (space > start + length / 2) end = space;
+  }
+  const excerpt = text.slice(start, end);
+
+  let html = '';
+  let last = 0;
+  for (const match of excerpt.matchAll(WORD)) {
+    if (!matches(foldWord(match[0]), terms)) continue;
+    html += `${escapeHtml(excerpt.slice(last, match.index))}<mark>${escapeHtml(match[0])}</mark>`;
+    last = match.index! + match[0].length;
+  }
+  html += escapeHtml(excerpt.slice(last));
+  return `${start > 0 ? '… ' : ''}${html}${end < text.length ? ' …' : ''}`;
+}
