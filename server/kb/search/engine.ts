@@ -1,6 +1,12 @@
 // The search engine's contract: build an index for one locale's articles, then answer queries.
-// PLACEHOLDER implementation (word overlap) until the real engine lands; the contract stays.
+// A classifier trained on each article's title and alternative questions ranks the articles, lunr
+// over the whole article adds lexical evidence, and thresholds calibrated on the KB itself say
+// how confident a hit must be to answer.
 import type { Article, SynonymGroups } from '../types.js';
+import { chooseThresholds, crossValidate, type Calibration } from './calibration.js';
+import { analyzerFor, DEFAULT_SETTINGS, Ranker, trainModel, type ModelSettings } from './model.js';
+
+export type { Calibration };
 
 export interface EngineHit {
   id: string;
@@ -8,13 +14,6 @@ export interface EngineHit {
   score: number;
   /** calibrated probability-like confidence 0..1 that this article answers the query */
   confidence: number;
-}
-
-export interface Calibration {
-  /** confidence at or above which the top hit is a confident answer */
-  answerAt: number;
-  /** confidence at or above which hits are worth suggesting */
-  suggestAt: number;
 }
 
 export interface LocaleIndex {
@@ -25,26 +24,31 @@ export interface LocaleIndex {
 
 export interface BuildOptions {
   synonyms?: SynonymGroups;
+  /** engine tuning; the defaults are what bench:quality measured best */
+  settings?: Partial<ModelSettings>;
 }
 
-function words(text: string): string[] {
-  return text.normalize('NFC').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1);
+/** Confidence of a ranking: the combined probability of the first article. */
+function confidenceOf(ranker: Ranker, query: string): { top: number[]; confidence: number } {
+  const ranked = ranker.rank(query);
+  return { top: ranked.slice(0, 3).map((r) => r.index), confidence: ranked[0]?.probability ?? 0 };
 }
 
-export async function buildLocaleIndex(locale: string, articles: Article[], _options: BuildOptions = {}): Promise<LocaleIndex> {
-  const docs = articles.map((a) => ({ id: a.id, terms: new Set(words([a.title, ...a.questions, a.tags.join(' '), a.text].join(' '))) }));
+export async function buildLocaleIndex(locale: string, articles: Article[], options: BuildOptions = {}): Promise<LocaleIndex> {
+  const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const analyzer = analyzerFor(locale, articles, options.synonyms);
+  if (articles.length === 0) return { locale, calibration: chooseThresholds([]), search: () => [] };
+  const model = trainModel(analyzer, articles, settings);
+  const ranker = new Ranker(analyzer, model, settings);
+  const calibration = chooseThresholds(crossValidate(analyzer, articles, settings, confidenceOf));
   return {
     locale,
-    calibration: { answerAt: 0.5, suggestAt: 0.2 },
+    calibration,
     search(query, limit) {
-      const q = words(query);
-      if (q.length === 0) return [];
-      return docs
-        .map((d) => ({ id: d.id, score: q.filter((w) => d.terms.has(w)).length / q.length }))
-        .filter((h) => h.score > 0)
-        .sort((a, b) => b.score - a.score)
+      return ranker
+        .rank(query)
         .slice(0, limit)
-        .map((h) => ({ ...h, confidence: h.score }));
+        .map((r) => ({ id: model.ids[r.index], score: r.score, confidence: r.probability }));
     },
   };
 }

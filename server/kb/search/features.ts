@@ -1,0 +1,90 @@
+// TF-IDF features for the classifier: word terms plus character 3-4-grams inside each word, each block
+// with sublinear tf and its own L2 norm (character n-grams carry typos, inflections and compounds).
+import type { AnalyzedText } from './analysis.js';
+
+/** A sparse, L2-normalised feature vector: parallel arrays of feature indices and values. */
+export interface SparseVector {
+  indices: Int32Array;
+  values: Float32Array;
+}
+
+export interface FeatureSpaceData {
+  names: string[];
+  idf: number[];
+}
+
+function rawCounts(text: AnalyzedText): { words: Map<string, number>; grams: Map<string, number> } {
+  const words = new Map<string, number>();
+  for (const t of text.terms) words.set(t, (words.get(t) ?? 0) + 1);
+  const grams = new Map<string, number>();
+  for (const w of text.words) {
+    const padded = ` ${w} `;
+    for (let n = 3; n <= 4; n++) {
+      for (let i = 0; i + n <= padded.length; i++) {
+        const g = padded.slice(i, i + n);
+        grams.set(g, (grams.get(g) ?? 0) + 1);
+      }
+    }
+  }
+  return { words, grams };
+}
+
+/** The feature vocabulary and IDF weights learnt from the training texts. */
+export class FeatureSpace {
+  private readonly index = new Map<string, number>();
+  private constructor(
+    readonly names: string[],
+    readonly idf: Float32Array,
+  ) {
+    names.forEach((name, i) => this.index.set(name, i));
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  static fit(texts: AnalyzedText[]): FeatureSpace {
+    const df = new Map<string, number>();
+    for (const text of texts) {
+      const { words, grams } = rawCounts(text);
+      for (const w of words.keys()) df.set(`w${w}`, (df.get(`w${w}`) ?? 0) + 1);
+      for (const g of grams.keys()) df.set(`c${g}`, (df.get(`c${g}`) ?? 0) + 1);
+    }
+    const names = [...df.keys()].sort();
+    const n = texts.length;
+    const idf = new Float32Array(names.length);
+    names.forEach((name, i) => (idf[i] = Math.log((1 + n) / (1 + df.get(name)!)) + 1));
+    return new FeatureSpace(names, idf);
+  }
+
+  static fromData(data: FeatureSpaceData): FeatureSpace {
+    return new FeatureSpace(data.names, Float32Array.from(data.idf));
+  }
+
+  toData(): FeatureSpaceData {
+    return { names: this.names, idf: Array.from(this.idf) };
+  }
+
+  vectorize(text: AnalyzedText): SparseVector {
+    const { words, grams } = rawCounts(text);
+    const indices: number[] = [];
+    const values: number[] = [];
+    const block = (counts: Map<string, number>, prefix: string) => {
+      const start = values.length;
+      let norm = 0;
+      for (const [key, count] of counts) {
+        const i = this.index.get(prefix + key);
+        if (i === undefined) continue;
+        const v = (1 + Math.log(count)) * this.idf[i];
+        indices.push(i);
+        values.push(v);
+        norm += v * v;
+      }
+      norm = Math.sqrt(norm);
+      if (norm > 0) for (let k = start; k < values.length; k++) values[k] /= norm;
+    };
+    block(words, 'w');
+    block(grams, 'c');
+    return { indices: Int32Array.from(indices), values: Float32Array.from(values) };
+  }
+}

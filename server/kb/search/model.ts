@@ -1,0 +1,116 @@
+// The trained model of one locale and how it ranks articles for a query. Training is a pure function
+// from articles to plain data (so a worker thread can run it and a cache file can hold it).
+import type { Article, SynonymGroups } from '../types.js';
+import { createAnalyzer, type Analyzer } from './analysis.js';
+import { SoftmaxClassifier } from './classifier.js';
+import { FeatureSpace, type FeatureSpaceData, type SparseVector } from './features.js';
+import { LexicalIndex, type LexicalDocument } from './lexical.js';
+
+export interface ModelSettings {
+  /** L2 penalty of the classifier */
+  l2: number;
+  iterations: number;
+  /** weight of the lunr score (normalised to the best hit) added to the classifier's log-probability */
+  lexicalWeight: number;
+}
+
+export const DEFAULT_SETTINGS: ModelSettings = { l2: 1, iterations: 20, lexicalWeight: 0 };
+
+export interface TrainedModel {
+  ids: string[];
+  features: FeatureSpaceData;
+  classes: number;
+  weights: Float32Array;
+  lexical: object;
+}
+
+export interface RankedArticle {
+  index: number;
+  /** combined log-score */
+  score: number;
+  /** probability after combining the classifier with lunr */
+  probability: number;
+}
+
+/** The analyzer for a locale's articles: the KB's own words are the vocabulary for compound splitting. */
+export function analyzerFor(locale: string, articles: Article[], synonyms?: SynonymGroups): Analyzer {
+  const vocabulary = articles.flatMap((a) => [a.title, ...a.questions, ...a.tags, a.summary, a.text]);
+  return createAnalyzer(locale, { synonyms, vocabulary });
+}
+
+/** The texts the classifier learns an article from: its title and every alternative question. */
+export function trainingTexts(article: Article): string[] {
+  return [article.title, ...article.questions].filter((t) => t.trim().length > 0);
+}
+
+export function lexicalDocument(analyzer: Analyzer, article: Article): LexicalDocument {
+  const terms = (text: string) => analyzer.analyze(text).terms;
+  return {
+    id: article.id,
+    title: terms(article.title),
+    questions: article.questions.flatMap(terms),
+    tags: article.tags.flatMap(terms),
+    body: terms(`${article.summary} ${article.text}`),
+  };
+}
+
+export function trainModel(analyzer: Analyzer, articles: Article[], settings: ModelSettings = DEFAULT_SETTINGS): TrainedModel {
+  const texts = articles.flatMap((a, label) => trainingTexts(a).map((t) => ({ text: analyzer.analyze(t), label })));
+  const space = FeatureSpace.fit(texts.map((t) => t.text));
+  const vectors = texts.map((t) => space.vectorize(t.text));
+  const classifier = SoftmaxClassifier.train(
+    vectors,
+    texts.map((t) => t.label),
+    space.size,
+    articles.length,
+    { l2: settings.l2, iterations: settings.iterations },
+  );
+  const lexical = LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)));
+  return { ids: articles.map((a) => a.id), features: space.toData(), classes: articles.length, weights: classifier.data.weights, lexical: lexical.toJSON() };
+}
+
+/** A trained model ready to rank: feature space, classifier and lunr index rebuilt from their data. */
+export class Ranker {
+  private readonly space: FeatureSpace;
+  private readonly classifier: SoftmaxClassifier;
+  private readonly lexical: LexicalIndex;
+  private readonly position: Map<string, number>;
+
+  constructor(
+    readonly analyzer: Analyzer,
+    readonly model: TrainedModel,
+    readonly settings: ModelSettings = DEFAULT_SETTINGS,
+  ) {
+    this.space = FeatureSpace.fromData(model.features);
+    this.classifier = new SoftmaxClassifier({ features: this.space.size, classes: model.classes, weights: model.weights });
+    this.lexical = LexicalIndex.load(model.lexical);
+    this.position = new Map(model.ids.map((id, i) => [id, i]));
+  }
+
+  vectorize(query: string): { vector: SparseVector; terms: string[] } {
+    const analysed = this.analyzer.analyze(query);
+    return { vector: this.space.vectorize(analysed), terms: analysed.terms };
+  }
+
+  /** Every article ranked for the query, best first; empty when the query has no words. */
+  rank(query: string): RankedArticle[] {
+    const { vector, terms } = this.vectorize(query);
+    if (terms.length === 0) return [];
+    const probabilities = this.classifier.predict(vector);
+    const scores = new Float64Array(probabilities.length);
+    for (let k = 0; k < scores.length; k++) scores[k] = Math.log(Math.max(probabilities[k], 1e-300));
+    if (this.settings.lexicalWeight > 0) {
+      const lexical = this.lexical.search(terms);
+      let best = 0;
+      for (const s of lexical.values()) best = Math.max(best, s);
+      if (best > 0) for (const [id, s] of lexical) scores[this.position.get(id)!] += (this.settings.lexicalWeight * s) / best;
+    }
+    let max = -Infinity;
+    for (const s of scores) max = Math.max(max, s);
+    let sum = 0;
+    for (const s of scores) sum += Math.exp(s - max);
+    const ranked: RankedArticle[] = [];
+    for (let k = 0; k < scores.length; k++) ranked.push({ index: k, score: scores[k], probability: Math.exp(scores[k] - max) / sum });
+    return ranked.sort((a, b) => b.score - a.score);
+  }
+}
