@@ -1,28 +1,43 @@
-// PLACEHOLDER handoff until the human queue lands: escalation marks the conversation queued
-// and tells the customer a person will answer. Decorates `handoff` (the bot's Handoff port).
+// The human queue as a Fastify plugin: decorates `handoff` (the bot's Handoff port plus the agent actions),
+// makes sure there is someone to log in, and registers the agent login, the JSON API and the console.
 import fp from 'fastify-plugin';
-import type { Handoff } from '../../bot/ports.js';
+import { AgentRepository } from '../store/agents.js';
+import { outboxDelivery, webDelivery, type Deliveries } from './delivery.js';
+import { HandoffService } from './service.js';
+import { ensureFirstAdmin } from './first-admin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    handoff: Handoff;
+    handoff: HandoffService;
+    agents: AgentRepository;
   }
 }
 
 export default fp(
   async (app) => {
-    const handoff: Handoff = {
-      async isWithHuman(conversationId) {
-        const conversation = await app.repos.conversations.get(conversationId);
-        return conversation?.status === 'queued' || conversation?.status === 'assigned';
-      },
-      async escalate(ref, reason) {
-        await app.transcript.changeStatus(ref.conversationId, ['bot'], { status: 'queued', escalation_reason: reason, queued_at: app.clock.now().toISOString() });
-        const notice = ref.locale === 'de' ? 'Ein Mitarbeiter meldet sich gleich bei Ihnen.' : 'A member of our team will answer you shortly.';
-        return { notices: [notice], offline: false };
-      },
-    };
+    const agents = new AgentRepository(app.store.db, () => app.clock.now().toISOString());
+    const outbox = outboxDelivery(app.repos.conversations, app.log);
+    const deliveries: Deliveries = { web: webDelivery, sms: outbox, voice: outbox };
+    const handoff = new HandoffService({
+      repos: app.repos,
+      agents,
+      transcript: app.transcript,
+      clock: app.clock,
+      openingHours: app.config.openingHours,
+      deliveries,
+      logger: app.log,
+    });
+    app.decorate('agents', agents);
     app.decorate('handoff', handoff);
+
+    // Outside opening hours a queued customer's message may carry the e-mail or phone number for the answer.
+    const unsubscribe = app.bus.subscribe('*', (event) => {
+      if (event.type !== 'message' || event.message.author !== 'customer') return;
+      handoff.onCustomerMessage(event.conversationId, event.message.text).catch((error) => app.log.error({ err: error }, 'could not check a message for a callback contact'));
+    });
+    app.addHook('onClose', async () => unsubscribe());
+
+    await ensureFirstAdmin(agents, app.config.agents.initialAdminPassword, app.log);
   },
-  { name: 'handoff', dependencies: ['services'] },
+  { name: 'handoff', dependencies: ['services', 'kb'] },
 );

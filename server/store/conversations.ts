@@ -141,4 +141,58 @@ export class ConversationRepository {
   async setDeliveryState(messageId: number, state: DeliveryState, externalId?: string): Promise<void> {
     await this.db.updateTable('messages').set({ delivery_state: state, ...(externalId ? { external_id: externalId } : {}) }).where('id', '=', messageId).execute();
   }
+
+  // --- the human queue (server/handoff/)
+
+  /** 1-based place of a queued conversation among all queued ones (oldest first); 0 when it is not queued. */
+  async queuePosition(id: string): Promise<number> {
+    const own = await this.get(id);
+    if (!own || own.status !== 'queued' || !own.queued_at) return 0;
+    const row = await this.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number | string>().as('ahead'))
+      .where('status', '=', 'queued')
+      .where((eb) => eb.or([eb('queued_at', '<', own.queued_at), eb.and([eb('queued_at', '=', own.queued_at), eb('id', '<', own.id)])]))
+      .executeTakeFirstOrThrow();
+    return Number(row.ahead) + 1;
+  }
+
+  /** When the most recently claimed conversations were queued and claimed, newest claim first. */
+  async recentClaims(limit: number): Promise<Array<{ queuedAt: string; assignedAt: string }>> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select(['queued_at', 'assigned_at'])
+      .where('assigned_at', 'is not', null)
+      .where('queued_at', 'is not', null)
+      .orderBy('assigned_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ queuedAt: row.queued_at!, assignedAt: row.assigned_at! }));
+  }
+
+  /** Stores the callback contact unless one is already set; false when one was. */
+  async setCallbackContactOnce(id: string, contact: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('conversations')
+      .set({ callback_contact: contact, updated_at: this.now() })
+      .where('id', '=', id)
+      .where('callback_contact', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** The first message the customer wrote in each of these conversations (for queue and history lists). */
+  async firstCustomerMessages(conversationIds: string[]): Promise<Map<string, string>> {
+    if (conversationIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('messages as m')
+      .select(['m.conversation_id', 'm.text'])
+      .where('m.conversation_id', 'in', conversationIds)
+      .where('m.author', '=', 'customer')
+      .where('m.seq', '=', (eb) =>
+        eb.selectFrom('messages as first').select((f) => f.fn.min('first.seq').as('seq')).whereRef('first.conversation_id', '=', 'm.conversation_id').where('first.author', '=', 'customer'),
+      )
+      .execute();
+    return new Map(rows.map((row) => [row.conversation_id, row.text]));
+  }
 }

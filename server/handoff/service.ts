@@ -1,0 +1,249 @@
+// The human queue: escalate, claim, reply, note, hand back, resolve. One service object, one method per
+// action an agent or the bot takes; every change goes through the transcript (stored, then published),
+// and everything said to the customer goes through the channel's delivery.
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { ConversationRef, EscalationContext, EscalationOutcome, EscalationReason, Handoff } from '../../bot/ports.js';
+import type { Config } from '../config.js';
+import type { Transcript } from '../conversations/transcript.js';
+import type { Clock, Repositories } from '../plugins/services.js';
+import type { AgentRepository } from '../store/agents.js';
+import type { Message } from '../store/conversations.js';
+import type { Identity } from '../store/customers.js';
+import type { Agent, Conversation, ConversationStatus } from '../store/schema.js';
+import type { Deliveries } from './delivery.js';
+import { notices } from './notices.js';
+import { formatOpening, isOpen, nextOpening } from './opening-hours.js';
+import { estimateWaitMinutes, RECENT_CLAIMS } from './wait-estimate.js';
+
+/** A refused agent action, with the HTTP status the API answers with. */
+export class HandoffError extends Error {
+  constructor(
+    readonly statusCode: 404 | 409,
+    message: string,
+    readonly code: 'not_found' | 'conflict',
+    /** for a lost claim: who has the conversation */
+    readonly assignedAgent?: { id: number; name: string },
+  ) {
+    super(message);
+    this.name = 'HandoffError';
+  }
+}
+
+/** What the internal escalation record (a system message agents see, customers don't) carries. */
+export interface EscalationRecord {
+  reason: EscalationReason;
+  offeredArticleIds: string[];
+  feedback: EscalationContext['feedback'];
+  offline: boolean;
+}
+
+export interface QueueStatus {
+  position: number;
+  expectedWaitMinutes: number;
+}
+
+export interface HandoffDependencies {
+  repos: Repositories;
+  agents: AgentRepository;
+  transcript: Transcript;
+  clock: Clock;
+  openingHours: Config['openingHours'];
+  deliveries: Deliveries;
+  logger: Logger;
+}
+
+const EMAIL = /[^\s<>()@,;:"]+@[^\s<>()@,;:"]+\.[a-z]{2,}/i;
+const INTERNATIONAL_PHONE = /(?:\+|\b00)\d[\d\s\-/().]{5,20}\d/;
+const NATIONAL_PHONE = /\b0\d[\d\s\-/().]{5,18}\d\b/;
+
+/** An e-mail address or phone number the customer wrote, and the identity it proves (E.164 only: no guessing a country). */
+export function findContact(text: string): { contact: string; identity?: Identity } | undefined {
+  const email = EMAIL.exec(text)?.[0].replace(/[.,;:!?]+$/, '');
+  if (email) return { contact: email.toLowerCase(), identity: { kind: 'email', value: email } };
+  const international = INTERNATIONAL_PHONE.exec(text)?.[0];
+  if (international) {
+    const digits = international.replace(/\D/g, '').replace(/^00/, '');
+    if (digits.length >= 8 && digits.length <= 15) return { contact: `+${digits}`, identity: { kind: 'phone', value: `+${digits}` } };
+  }
+  const national = NATIONAL_PHONE.exec(text)?.[0];
+  if (national && national.replace(/\D/g, '').length >= 6) return { contact: national.trim() };
+  return undefined;
+}
+
+export class HandoffService implements Handoff {
+  constructor(private readonly deps: HandoffDependencies) {}
+
+  private get conversations() {
+    return this.deps.repos.conversations;
+  }
+
+  private nowIso(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  async isWithHuman(conversationId: string): Promise<boolean> {
+    const conversation = await this.conversations.get(conversationId);
+    return conversation?.status === 'queued' || conversation?.status === 'assigned';
+  }
+
+  isOpen(): boolean {
+    return isOpen(this.deps.openingHours, this.deps.clock.now());
+  }
+
+  async queueStatus(conversationId: string): Promise<QueueStatus> {
+    const [position, recent] = await Promise.all([this.conversations.queuePosition(conversationId), this.conversations.recentClaims(RECENT_CLAIMS)]);
+    return { position, expectedWaitMinutes: estimateWaitMinutes(recent) };
+  }
+
+  /**
+   * Puts the conversation in the queue (from `bot` only, atomically) with its reason, and records what the
+   * bot offered and what the customer said about it. Returns what the bot tells the customer.
+   * Escalating a conversation that is already with a person changes nothing and repeats where it stands.
+   */
+  async escalate(ref: ConversationRef, reason: EscalationReason, context: EscalationContext): Promise<EscalationOutcome> {
+    const offline = !this.isOpen();
+    const moved = await this.deps.transcript.changeStatus(ref.conversationId, ['bot'], {
+      status: 'queued',
+      escalation_reason: reason,
+      queued_at: this.nowIso(),
+      assigned_agent_id: null,
+      assigned_at: null,
+    });
+    if (moved) {
+      const record: EscalationRecord = { reason, offeredArticleIds: context.offeredArticleIds, feedback: context.feedback, offline };
+      await this.deps.transcript.append(ref.conversationId, { author: 'system', text: `Escalated: ${reason}`, internal: true, payload: { escalation: record } });
+    }
+    if (offline) {
+      const back = nextOpening(this.deps.openingHours, this.deps.clock.now());
+      const backAt = back ? formatOpening(back, ref.locale, this.deps.openingHours.timeZone) : undefined;
+      return { notices: notices.offline(ref.locale, backAt, this.deps.openingHours.timeZone), offline: true };
+    }
+    const { position, expectedWaitMinutes } = await this.queueStatus(ref.conversationId);
+    return { notices: notices.queued(ref.locale, Math.max(position, 1), expectedWaitMinutes), offline: false };
+  }
+
+  /**
+   * Stores an e-mail address or phone number the customer left for an answer (outside opening hours) and
+   * links it to the customer as an identity, unless it already belongs to another customer (never merged on a guess).
+   * Only the first contact counts; the customer gets one confirmation.
+   */
+  async recordCallbackContact(conversationId: string, text: string): Promise<{ recorded: boolean; contact?: string }> {
+    const found = findContact(text);
+    if (!found) return { recorded: false };
+    const conversation = await this.conversations.get(conversationId);
+    if (!conversation) return { recorded: false };
+    if (!(await this.conversations.setCallbackContactOnce(conversationId, found.contact))) return { recorded: false, contact: found.contact };
+    if (found.identity) await this.deps.repos.customers.link(conversation.customer_id, [found.identity]);
+    await this.tellCustomer(conversation, notices.callbackRecorded(conversation.locale, found.contact), { callbackContact: found.contact });
+    return { recorded: true, contact: found.contact };
+  }
+
+  /** A customer message arrived: while queued outside opening hours it may carry the contact for the answer. */
+  async onCustomerMessage(conversationId: string, text: string): Promise<void> {
+    const conversation = await this.conversations.get(conversationId);
+    if (conversation?.status !== 'queued' || conversation.callback_contact || this.isOpen()) return;
+    await this.recordCallbackContact(conversationId, text);
+  }
+
+  /** Atomic in SQL: of two agents claiming at once exactly one wins; the other learns who did. */
+  async claim(conversationId: string, agent: Agent): Promise<Conversation> {
+    const won = await this.deps.transcript.changeStatus(conversationId, ['queued'], { status: 'assigned', assigned_agent_id: agent.id, assigned_at: this.nowIso() });
+    const conversation = await this.require(conversationId);
+    if (!won) {
+      if (conversation.status === 'assigned' && conversation.assigned_agent_id !== null) {
+        const holder = await this.deps.agents.get(conversation.assigned_agent_id);
+        const name = holder?.display_name ?? 'another agent';
+        throw new HandoffError(409, `${name} has already claimed this conversation`, 'conflict', { id: conversation.assigned_agent_id, name });
+      }
+      throw new HandoffError(409, `This conversation is not waiting in the queue (it is ${conversation.status})`, 'conflict');
+    }
+    await this.tellCustomer(conversation, notices.agentJoined(conversation.locale, agent.display_name), { agentJoined: { agentName: agent.display_name } });
+    return conversation;
+  }
+
+  /** The agent's answer: stored first, then delivered on the customer's channel. */
+  async reply(conversationId: string, agent: Agent, text: string): Promise<Message> {
+    const conversation = await this.require(conversationId);
+    this.requireOwner(conversation, agent, 'reply');
+    const message = await this.deps.transcript.append(conversationId, {
+      author: 'agent',
+      text,
+      agentId: agent.id,
+      payload: { agentName: agent.display_name },
+      deliveryState: conversation.channel === 'web' ? null : 'queued',
+    });
+    await this.deliver(conversation, message);
+    return message;
+  }
+
+  /** An internal note between agents: in the transcript for agents, never sent or shown to the customer. */
+  async note(conversationId: string, agent: Agent, text: string): Promise<Message> {
+    await this.require(conversationId);
+    return this.deps.transcript.append(conversationId, { author: 'agent', text, internal: true, agentId: agent.id, payload: { agentName: agent.display_name } });
+  }
+
+  /** Gives the conversation back to the bot, which may answer again. */
+  async handBack(conversationId: string, agent: Agent): Promise<Conversation> {
+    const conversation = await this.require(conversationId);
+    this.requireOwnerOrQueued(conversation, agent, 'hand back');
+    const moved = await this.deps.transcript.changeStatus(conversationId, [conversation.status], { status: 'bot', assigned_agent_id: null });
+    if (!moved) throw new HandoffError(409, 'The conversation changed meanwhile; reload it', 'conflict');
+    await this.deps.transcript.append(conversationId, { author: 'system', text: `Handed back to the bot by ${agent.display_name}`, internal: true, agentId: agent.id });
+    await this.tellCustomer(conversation, notices.handedBack(conversation.locale));
+    return (await this.conversations.get(conversationId))!;
+  }
+
+  /** Closes the conversation and asks the customer for a rating. A later message starts a new conversation. */
+  async resolve(conversationId: string, agent: Agent): Promise<Conversation> {
+    const conversation = await this.require(conversationId);
+    this.requireOwnerOrQueued(conversation, agent, 'resolve');
+    const moved = await this.deps.transcript.changeStatus(conversationId, [conversation.status], { status: 'resolved', resolved_at: this.nowIso() });
+    if (!moved) throw new HandoffError(409, 'The conversation changed meanwhile; reload it', 'conflict');
+    await this.tellCustomer(conversation, notices.resolved(conversation.locale), { ratingRequest: { min: 1, max: 5 } });
+    return (await this.conversations.get(conversationId))!;
+  }
+
+  /** The customer's rating after resolve (1 to 5, optional comment); for the web chat channel to call. */
+  async rate(conversationId: string, rating: number, comment?: string | null): Promise<boolean> {
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5) return false;
+    const conversation = await this.conversations.get(conversationId);
+    if (conversation?.status !== 'resolved') return false;
+    await this.conversations.update(conversationId, { rating, rating_comment: comment?.slice(0, 2000) ?? null });
+    return true;
+  }
+
+  private async tellCustomer(conversation: Conversation, text: string, payload?: Record<string, unknown>): Promise<void> {
+    const message = await this.deps.transcript.append(conversation.id, { author: 'system', text, payload: payload ?? null, deliveryState: conversation.channel === 'web' ? null : 'queued' });
+    await this.deliver(conversation, message);
+  }
+
+  /** Delivery failures are logged, not thrown: the message is stored and the outbox retries. */
+  private async deliver(conversation: Conversation, message: Message): Promise<void> {
+    try {
+      await this.deps.deliveries[conversation.channel].deliver(conversation, message);
+    } catch (error) {
+      this.deps.logger.error({ err: error, conversationId: conversation.id, messageId: message.id }, 'delivery failed');
+    }
+  }
+
+  private async require(conversationId: string): Promise<Conversation> {
+    const conversation = await this.conversations.get(conversationId);
+    if (!conversation) throw new HandoffError(404, 'No such conversation', 'not_found');
+    return conversation;
+  }
+
+  private requireOwner(conversation: Conversation, agent: Agent, action: string): void {
+    if (conversation.status === 'assigned' && conversation.assigned_agent_id === agent.id) return;
+    throw new HandoffError(409, `Claim the conversation before you ${action} (it is ${describe(conversation.status)})`, 'conflict');
+  }
+
+  private requireOwnerOrQueued(conversation: Conversation, agent: Agent, action: string): void {
+    if (conversation.status === 'queued') return;
+    if (conversation.status === 'assigned' && (conversation.assigned_agent_id === agent.id || agent.role === 'admin')) return;
+    throw new HandoffError(409, `You cannot ${action} this conversation (it is ${describe(conversation.status)})`, 'conflict');
+  }
+}
+
+function describe(status: ConversationStatus): string {
+  return status === 'assigned' ? 'assigned to another agent' : status === 'bot' ? 'with the bot' : status;
+}
