@@ -1,0 +1,91 @@
+// The widget's own words in German and English. Message text comes from the server in the conversation's locale.
+export type Locale = 'de' | 'en';
+
+const en = {
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  unread: (n: number) => (n === 1 ? '1 new message' : `${n} new messages`),
+  title: 'Customer service',
+  subtitleBot: 'Our assistant answers right away',
+  subtitleQueued: 'A team member will be with you shortly',
+  subtitleAssigned: (name: string) => `You are chatting with ${name}`,
+  subtitleResolved: 'This conversation is closed',
+  reconnecting: 'Connection lost. Reconnecting…',
+  messages: 'Messages',
+  you: 'You',
+  assistant: 'Assistant',
+  team: 'Support team',
+  inputLabel: 'Your message',
+  placeholder: 'Write a message…',
+  placeholderResolved: 'Write to start a new conversation…',
+  send: 'Send',
+  typing: 'The assistant is typing',
+  readArticle: 'Read the article',
+  suggestions: 'Suggested articles',
+  quickReplies: 'Quick replies',
+  notSent: 'Not sent.',
+  retry: 'Try again',
+  tooFast: 'You are sending messages very quickly. Please wait a moment.',
+  tooLong: 'That message is too long. Please shorten it.',
+  unreachable: 'We cannot reach the chat right now.',
+  rateTitle: 'How did we do?',
+  rateStars: 'Your rating',
+  star: (n: number) => (n === 1 ? '1 star' : `${n} stars`),
+  rateComment: 'Comment (optional)',
+  rateSend: 'Send rating',
+  rateChooseStars: 'Please choose from 1 to 5 stars.',
+  rateThanks: 'Thank you for your feedback!',
+};
+
+const de: typeof en = {
+  openChat: 'Chat öffnen',
+  closeChat: 'Chat schließen',
+  unread: (n) => (n === 1 ? '1 neue Nachricht' : `${n} neue Nachrichten`),
+  title: 'Kundenservice',
+  subtitleBot: 'Unser Assistent antwortet sofort',
+  subtitleQueued: 'Gleich ist jemand aus unserem Team für Sie da',
+  subtitleAssigned: (name) => `Sie chatten mit ${name}`,
+  subtitleResolved: 'Dieses Gespräch ist beendet',
+  reconnecting: 'Verbindung unterbrochen. Neuer Versuch…',
+  messages: 'Nachrichten',
+  you: 'Sie',
+  assistant: 'Assistent',
+  team: 'Support-Team',
+  inputLabel: 'Ihre Nachricht',
+  placeholder: 'Nachricht schreiben…',
+  placeholderResolved: 'Schreiben Sie, um ein neues Gespräch zu beginnen…',
+  send: 'Senden',
+  typing: 'Der Assistent schreibt',
+  readArticle: 'Artikel lesen',
+  suggestions: 'Passende Artikel',
+  quickReplies: 'Schnellantworten',
+  notSent: 'Nicht gesendet.',
+  retry: 'Erneut versuchen',
+  tooFast: 'Sie schreiben sehr schnell. Bitte warten Sie einen Moment.',
+  tooLong: 'Die Nachricht ist zu lang. Bitte kürzen Sie sie.',
+  unreachable: 'Der Chat ist gerade nicht erreichbar.',
+  rateTitle: 'Wie zufrieden waren Sie?',
+  rateStars: 'Ihre Bewertung',
+  star: (n) => (n === 1 ? '1 Stern' : `${n} Sterne`),
+  rateComment: 'Kommentar (optional)',
+  rateSend: 'Bewertung senden',
+  rateChooseStars: 'Bitte wählen Sie 1 bis 5 Sterne.',
+  rateThanks: 'Vielen Dank für Ihre Bewertung!',
+};
+
+export type Strings = typeof en;
+
+const strings: Record<Locale, Strings> = { de, en };
+
+/** data-locale wins, then the page's <html lang>, then the browser; anything not German is English. */
+export function pickLocale(...candidates: Array<string | null | undefined>): Locale {
+  for (const candidate of candidates) {
+    const language = candidate?.trim().toLowerCase().split(/[-_]/)[0];
+    if (language) return language === 'de' ? 'de' : 'en';
+  }
+  return 'en';
+}
+
+export function stringsFor(locale: Locale): Strings {
+  return strings[locale];
+}
