@@ -80,3 +80,42 @@ export interface FeedbackLog {
 export interface Clock {
   now(): Date;
 }
+
+/** An article as the bot shows it and as the transcript remembers it. */
+export interface ArticleRef {
+  id: string;
+  title: string;
+  summary: string;
+  url: string;
+}
+
+/** A button the customer can press; the channel sends `action` back as the customer's answer. */
+export interface ReplyOption {
+  label: string;
+  action: string;
+}
+
+export type TranscriptAuthor = 'customer' | 'bot' | 'system';
+
+/** One activity of a conversation as the transcript stores it. */
+export interface TranscriptEntry {
+  author: TranscriptAuthor;
+  text: string;
+  payload: {
+    articles?: ArticleRef[];
+    suggestions?: ReplyOption[];
+    quickReplies?: ReplyOption[];
+    /** what the bot decided on this turn: answer | suggest | no_match | escalate | small_talk … */
+    decision?: string;
+    /** the button value the customer pressed */
+    action?: string;
+    locale?: Locale;
+  } | null;
+  /** the channel's id of the activity, when it has one */
+  externalId?: string | null;
+}
+
+/** Where every inbound and outbound activity is written, committed before the reply is acknowledged. */
+export interface TranscriptStore<Stored = unknown> {
+  append(conversationId: string, entry: TranscriptEntry): Promise<Stored>;
+}

@@ -19,6 +19,7 @@ import helpCenter from './routes/help-center.js';
 import kbApi from './routes/kb-api.js';
 import assets from './routes/assets.js';
 import webchat from './channels/webchat/plugin.js';
+import bot from './plugins/bot.js';
 import handoff from './handoff/plugin.js';
 
 export interface AppOptions {
@@ -69,6 +70,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(kbApi);
   await app.register(assets);
   await app.register(handoff);
+  await app.register(bot);
   await app.register(webchat);
 
   return app;

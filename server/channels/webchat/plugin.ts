@@ -1,4 +1,342 @@
-// PLACEHOLDER: the webchat plugin; replaced by its implementation.
+// The web chat API: start a conversation, send a message or press a button, read the history,
+// and a WebSocket for live messages and status. Used by the widget and by anyone's own front end.
+// A conversation is reachable only with its token; a wrong token and an unknown id look the same.
 import fp from 'fastify-plugin';
+import rateLimit from '@fastify/rate-limit';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { randomUUID } from 'node:crypto';
+import type { Conversation } from '../../store/schema.js';
+import type { Message } from '../../store/conversations.js';
+import type { Identity } from '../../store/customers.js';
+import type { ConversationEvent } from '../../events/bus.js';
+import { WebChatAdapter, WEB_CHANNEL, BOT_ACCOUNT } from './webchat-adapter.js';
+import { ChatMessage, customerVisible, toChatMessage } from './messages.js';
+import { newToken, tokenMatches } from './tokens.js';
+import { ConversationRateLimit } from './conversation-limit.js';
+import { renderText } from '../../../bot/replies/index.js';
+import { stringsFor } from '../../../bot/strings.js';
 
-export default fp(async () => {}, { name: 'webchat', dependencies: ['services'] });
+const ErrorReply = Type.Object({ error: Type.String(), message: Type.String(), statusCode: Type.Integer() });
+const Status = Type.Union([Type.Literal('bot'), Type.Literal('queued'), Type.Literal('assigned'), Type.Literal('resolved')]);
+const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+const Authorization = Type.Object({ authorization: Type.Optional(Type.String({ description: 'Bearer <token from POST /api/chat/conversations>' })) });
+const ACTION_PATTERN = '^[a-z_]+(:[A-Za-z0-9_.-]{1,200})?$';
+
+function fail(reply: FastifyReply, statusCode: number, error: string, message: string) {
+  return reply.code(statusCode).send({ error, message, statusCode });
+}
+
+const NOT_FOUND = 'No conversation with this id and token.';
+
+export default fp(
+  async (app) => {
+    const adapter = new WebChatAdapter();
+    adapter.use(app.botTranscript);
+    adapter.onTurnError = async (context, error) => {
+      app.log.error({ err: error, conversationId: context.activity.conversation?.id }, 'bot turn failed');
+      const locale = context.activity.locale ?? app.kb.locales()[0] ?? 'en';
+      // the customer's message is stored; tell them, through the transcript, that the reply failed
+      await context.sendActivities(renderText(WEB_CHANNEL, stringsFor(locale).somethingWentWrong, { locale, author: 'system' })).catch(() => {});
+    };
+    const perConversation = new ConversationRateLimit(app.config.chat.messagesPerMinute);
+    const runBot = (context: Parameters<typeof app.bot.run>[0]) => app.bot.run(context);
+
+    /** The conversation a request may use: 401 without a token, 404 for a wrong token or unknown id. */
+    async function authorised(request: FastifyRequest, reply: FastifyReply, token: string | undefined): Promise<Conversation | undefined> {
+      if (!token) {
+        fail(reply, 401, 'Unauthorized', 'This conversation needs its token: Authorization: Bearer <token>.');
+        return undefined;
+      }
+      const conversation = await app.repos.conversations.get((request.params as { id: string }).id);
+      if (!conversation || conversation.channel !== WEB_CHANNEL || !tokenMatches(token, conversation.token_hash)) {
+        fail(reply, 404, 'Not Found', NOT_FOUND);
+        return undefined;
+      }
+      return conversation;
+    }
+
+    function bearer(request: FastifyRequest): string | undefined {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+      return match?.[1];
+    }
+
+    function pickLocale(requested: string | undefined, acceptLanguage: string | undefined): { locale: string; given: boolean; hint?: string } {
+      const locales = app.kb.locales();
+      const supported = (l: string | undefined) => (l ? (locales.find((x) => x === l) ?? locales.find((x) => x === l.slice(0, 2).toLowerCase())) : undefined);
+      const given = supported(requested);
+      if (given) return { locale: given, given: true };
+      const fromHeader = (acceptLanguage ?? '')
+        .split(',')
+        .map((part) => part.split(';')[0].trim())
+        .map(supported)
+        .find(Boolean);
+      return { locale: fromHeader ?? locales[0] ?? 'en', given: false, hint: fromHeader };
+    }
+
+    /** The label of the button the customer pressed, from the bot's recent messages, so the transcript reads naturally. */
+    async function labelOf(conversationId: string, action: string, lastSeq: number): Promise<string | undefined> {
+      const recent = await app.repos.conversations.messages(conversationId, { afterSeq: Math.max(0, lastSeq - 20) });
+      for (const message of recent.reverse()) {
+        const payload = (message.payload ?? {}) as { suggestions?: Array<{ label: string; action: string }>; quickReplies?: Array<{ label: string; action: string }> };
+        const found = [...(payload.suggestions ?? []), ...(payload.quickReplies ?? [])].find((o) => o.action === action);
+        if (found) return found.label;
+      }
+      return undefined;
+    }
+
+    await app.register(async (chat: FastifyInstance<any, any, any, any, TypeBoxTypeProvider>) => {
+      // The widget runs on other companies' sites: any origin may call, with the token (no cookies).
+      chat.addHook('onRequest', async (request, reply) => {
+        reply.header('access-control-allow-origin', '*');
+        reply.header('vary', 'origin');
+      });
+      chat.options('/api/chat/*', { schema: { hide: true } as any, config: { rateLimit: false } }, async (_request, reply) => {
+        reply
+          .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+          .header('access-control-allow-headers', 'authorization, content-type')
+          .header('access-control-max-age', '86400')
+          .code(204)
+          .send();
+      });
+      await chat.register(rateLimit, {
+        global: true,
+        max: app.config.chat.requestsPerMinutePerIp,
+        timeWindow: 60_000,
+        errorResponseBuilder: (_request, context) => ({
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: `Too many requests from your address; try again in ${context.after}.`,
+        }),
+      });
+
+      chat.post(
+        '/api/chat/conversations',
+        {
+          schema: {
+            tags: ['chat'],
+            summary: 'Start a conversation',
+            description: 'Creates a conversation and returns its token (keep it: it is the only way back in) and the bot\'s greeting.',
+            body: Type.Object(
+              {
+                locale: Type.Optional(Type.String({ maxLength: 20, description: 'e.g. "de" or "en"; else Accept-Language, then detected from the text' })),
+                visitorId: Type.Optional(Type.String({ minLength: 8, maxLength: 100, description: 'the id returned by an earlier call, so the customer is recognised' })),
+                customer: Type.Optional(
+                  Type.Object(
+                    {
+                      name: Type.Optional(Type.String({ maxLength: 200 })),
+                      email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
+                      phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()./-]{6,30}$' })),
+                    },
+                    { additionalProperties: false },
+                  ),
+                ),
+              },
+              { additionalProperties: false },
+            ),
+            response: {
+              201: Type.Object({
+                conversationId: Type.String(),
+                token: Type.String({ description: 'send as Authorization: Bearer <token>, or ?token= on the stream' }),
+                visitorId: Type.String({ description: 'keep it (e.g. localStorage) and send it next time' }),
+                locale: Type.String(),
+                messages: Type.Array(ChatMessage),
+              }),
+              400: ErrorReply,
+              429: ErrorReply,
+            },
+          },
+        },
+        async (request, reply) => {
+          const body = request.body ?? {};
+          const visitorId = body.visitorId ?? randomUUID();
+          const identities: Identity[] = [{ kind: 'web', value: visitorId }];
+          if (body.customer?.email) identities.push({ kind: 'email', value: body.customer.email });
+          if (body.customer?.phone) identities.push({ kind: 'phone', value: body.customer.phone });
+          const customerId = await app.repos.customers.findOrCreate(identities, body.customer?.name?.trim() || null);
+          const { locale, given, hint } = pickLocale(body.locale, request.headers['accept-language']);
+          const { token, hash } = newToken();
+          const conversation = await app.repos.conversations.create({ customerId, channel: WEB_CHANNEL, locale, tokenHash: hash });
+          const { replies } = await adapter.process(
+            {
+              type: 'conversationUpdate',
+              conversation: { id: conversation.id } as any,
+              from: { id: customerId, role: 'user' } as any,
+              membersAdded: [{ id: customerId, name: body.customer?.name ?? '' }, BOT_ACCOUNT],
+              locale: given ? locale : undefined,
+              channelData: hint ? { localeHint: hint } : undefined,
+              serviceUrl: app.config.publicUrl,
+            },
+            runBot,
+          );
+          return reply.code(201).send({ conversationId: conversation.id, token, visitorId, locale, messages: customerVisible(replies) });
+        },
+      );
+
+      chat.post(
+        '/api/chat/conversations/:id/messages',
+        {
+          schema: {
+            tags: ['chat'],
+            summary: 'Send a message or press a button',
+            description:
+              'Body is { text } (at most CHAT_MAX_TEXT_LENGTH characters, else 413) or { action } (the action of a quick reply or suggestion). ' +
+              'Returns the stored customer message and the bot\'s replies (empty while a person has the conversation).',
+            params: IdParams,
+            headers: Authorization,
+            body: Type.Object(
+              { text: Type.Optional(Type.String()), action: Type.Optional(Type.String({ pattern: ACTION_PATTERN })) },
+              { additionalProperties: false },
+            ),
+            response: {
+              200: Type.Object({ received: ChatMessage, messages: Type.Array(ChatMessage) }),
+              400: ErrorReply,
+              401: ErrorReply,
+              404: ErrorReply,
+              409: ErrorReply,
+              413: ErrorReply,
+              429: ErrorReply,
+            },
+          },
+        },
+        async (request, reply) => {
+          const conversation = await authorised(request, reply, bearer(request));
+          if (!conversation) return reply;
+          const { text, action } = request.body;
+          if ((text === undefined) === (action === undefined)) return fail(reply, 400, 'Bad Request', 'Send either { text } or { action }.');
+          if (text !== undefined && text.trim() === '') return fail(reply, 400, 'Bad Request', 'The message is empty.');
+          const maxLength = app.config.chat.maxTextLength;
+          if (text !== undefined && text.length > maxLength) {
+            return fail(reply, 413, 'Payload Too Large', `The message is ${text.length} characters long; at most ${maxLength} are allowed.`);
+          }
+          if (conversation.status === 'resolved') {
+            return fail(reply, 409, 'Conflict', 'This conversation is closed. Start a new one with POST /api/chat/conversations (send your visitorId).');
+          }
+          const retryAfter = perConversation.take(conversation.id);
+          if (retryAfter > 0) {
+            reply.header('retry-after', String(retryAfter));
+            return fail(reply, 429, 'Too Many Requests', `Too many messages in this conversation; try again in ${retryAfter} seconds.`);
+          }
+          const shownText = action !== undefined ? ((await labelOf(conversation.id, action, conversation.last_seq)) ?? action) : text!.trim();
+          const { received, replies } = await adapter.process(
+            {
+              type: 'message',
+              conversation: { id: conversation.id } as any,
+              from: { id: conversation.customer_id, role: 'user' } as any,
+              text: shownText,
+              value: action !== undefined ? { action } : undefined,
+              serviceUrl: app.config.publicUrl,
+            },
+            runBot,
+          );
+          return { received: toChatMessage(received!), messages: customerVisible(replies) };
+        },
+      );
+
+      chat.get(
+        '/api/chat/conversations/:id/messages',
+        {
+          schema: {
+            tags: ['chat'],
+            summary: 'Read the conversation (for clients without WebSocket)',
+            params: IdParams,
+            headers: Authorization,
+            querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0, description: 'only messages with a higher seq' })) }),
+            response: {
+              200: Type.Object({ status: Status, messages: Type.Array(ChatMessage) }),
+              401: ErrorReply,
+              404: ErrorReply,
+              429: ErrorReply,
+            },
+          },
+        },
+        async (request, reply) => {
+          const conversation = await authorised(request, reply, bearer(request));
+          if (!conversation) return reply;
+          const messages = await app.repos.conversations.messages(conversation.id, { afterSeq: request.query.after ?? 0 });
+          return { status: conversation.status, messages: customerVisible(messages) };
+        },
+      );
+
+      chat.post(
+        '/api/chat/conversations/:id/rating',
+        {
+          schema: {
+            tags: ['chat'],
+            summary: 'Rate a resolved conversation',
+            params: IdParams,
+            headers: Authorization,
+            body: Type.Object({ stars: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+            response: { 204: Type.Null(), 401: ErrorReply, 404: ErrorReply, 409: ErrorReply, 429: ErrorReply },
+          },
+        },
+        async (request, reply) => {
+          const conversation = await authorised(request, reply, bearer(request));
+          if (!conversation) return reply;
+          if (conversation.status !== 'resolved') return fail(reply, 409, 'Conflict', 'A conversation can be rated once it is resolved.');
+          await app.repos.conversations.update(conversation.id, { rating: request.body.stars, rating_comment: request.body.comment?.trim() || null });
+          return reply.code(204).send(null);
+        },
+      );
+
+      chat.get(
+        '/api/chat/conversations/:id/stream',
+        {
+          websocket: true,
+          schema: {
+            tags: ['chat'],
+            summary: 'Live messages and status (WebSocket)',
+            description:
+              'Upgrade to a WebSocket. Server → client JSON: { type: "message", message } for every new customer, bot, agent or system message, ' +
+              '{ type: "status", status } on every status change (and once on connect). With ?after=<seq> missed messages are sent first.',
+            params: IdParams,
+            querystring: Type.Object({ token: Type.Optional(Type.String()), after: Type.Optional(Type.Integer({ minimum: 0 })) }),
+          },
+          preValidation: async (request, reply) => {
+            const conversation = await authorised(request, reply, (request.query as { token?: string }).token);
+            if (conversation) (request as any).conversation = conversation;
+          },
+        },
+        (socket, request) => {
+          const conversation = (request as any).conversation as Conversation;
+          const send = (event: object) => {
+            if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
+          };
+          // Subscribe first, replay what was missed, then pass on live events: nothing falls in between.
+          let lastSeq = (request.query as { after?: number }).after;
+          const pending: ConversationEvent[] = [];
+          let replaying = lastSeq !== undefined;
+          const forward = (event: ConversationEvent) => {
+            if (event.type === 'status') return send({ type: 'status', status: event.status });
+            const message: Message = event.message;
+            if (message.internal) return;
+            if (lastSeq !== undefined && message.seq <= lastSeq) return;
+            lastSeq = message.seq;
+            send({ type: 'message', message: toChatMessage(message) });
+          };
+          const unsubscribe = app.bus.subscribe(conversation.id, (event) => (replaying ? pending.push(event) : forward(event)));
+          socket.on('close', unsubscribe);
+          socket.on('error', unsubscribe);
+          // keeps proxies from closing an idle socket
+          const keepAlive = setInterval(() => socket.ping(), 30_000);
+          socket.on('close', () => clearInterval(keepAlive));
+          void (async () => {
+            const current = await app.repos.conversations.get(conversation.id);
+            send({ type: 'status', status: current?.status ?? conversation.status });
+            if (replaying) {
+              const missed = await app.repos.conversations.messages(conversation.id, { afterSeq: lastSeq });
+              for (const message of missed) forward({ type: 'message', conversationId: conversation.id, message });
+              replaying = false;
+              for (const event of pending.splice(0)) forward(event);
+            }
+          })().catch((err) => {
+            request.log.error({ err }, 'chat stream replay failed');
+            socket.close(1011);
+          });
+        },
+      );
+    });
+  },
+  { name: 'webchat', dependencies: ['services', 'kb', 'bot'] },
+);

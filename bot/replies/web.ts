@@ -1,0 +1,53 @@
+// Web chat rendering: an article as a hero card (title, summary, link to the help center) with
+// quick replies; suggestions as chips. The web chat adapter turns these into message JSON.
+import { ActionTypes, CardFactory, type Activity, type CardAction } from 'botbuilder';
+import type { ArticleRef, ReplyOption } from '../ports.js';
+import { Actions } from '../understanding.js';
+import { stringsFor } from '../strings.js';
+import type { ReplyRenderer } from './index.js';
+import { withTranscript } from './transcript-entry.js';
+
+function buttons(options: ReplyOption[]): CardAction[] {
+  return options.map((o) => ({ type: ActionTypes.PostBack, title: o.label, value: o.action, text: o.label }));
+}
+
+export const webReplies: ReplyRenderer = {
+  answer(article, locale) {
+    const s = stringsFor(locale);
+    const quickReplies: ReplyOption[] = [
+      { label: s.yesHelped, action: Actions.helpful },
+      { label: s.no, action: Actions.notHelpful },
+      { label: s.talkToPerson, action: Actions.human },
+    ];
+    const card = CardFactory.heroCard(article.title, article.summary, [], [{ type: ActionTypes.OpenUrl, title: s.readArticle, value: article.url }]);
+    return [
+      withTranscript({ type: 'message', text: s.answerLead, attachments: [card] }, { author: 'bot', payload: { articles: [article], decision: 'answer' } }),
+      withTranscript(
+        { type: 'message', text: s.didThisAnswer, suggestedActions: { to: [], actions: buttons(quickReplies) } },
+        { author: 'bot', payload: { quickReplies } },
+      ),
+    ];
+  },
+
+  suggestions(articles, locale) {
+    const s = stringsFor(locale);
+    const suggestions: ReplyOption[] = articles.map((a) => ({ label: a.title, action: Actions.article(a.id) }));
+    const quickReplies: ReplyOption[] = [
+      { label: s.noneOfThese, action: Actions.noneOfThese },
+      { label: s.talkToPerson, action: Actions.human },
+    ];
+    const activity: Partial<Activity> = {
+      type: 'message',
+      text: s.didYouMean,
+      suggestedActions: { to: [], actions: buttons([...suggestions, ...quickReplies]) },
+    };
+    return [withTranscript(activity, { author: 'bot', payload: { suggestions, quickReplies, decision: 'suggest' } })];
+  },
+
+  text(text, { author = 'bot', quickReplies, decision }) {
+    const activity: Partial<Activity> = { type: 'message', text };
+    if (quickReplies?.length) activity.suggestedActions = { to: [], actions: buttons(quickReplies) };
+    const payload = quickReplies?.length || decision ? { ...(quickReplies?.length ? { quickReplies } : {}), ...(decision ? { decision } : {}) } : null;
+    return [withTranscript(activity, { author, payload })];
+  },
+};

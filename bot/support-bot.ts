@@ -1,0 +1,264 @@
+// The conversation: understand the customer, answer from the KB, clarify, or hand over to a person.
+// Channel-agnostic: it talks to the world only through the ports and renders through bot/replies.
+import { ActivityHandler, type Activity, type ConversationState, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder';
+import type {
+  ArticleRef,
+  Clock,
+  ConversationRef,
+  EscalationReason,
+  FeedbackLog,
+  Handoff,
+  KbHit,
+  KbSearchResult,
+  KnowledgeBase,
+  Locale,
+  SearchLog,
+} from './ports.js';
+import { decide as defaultDecide } from './policy.js';
+import { understand, detectLocale, Actions, type Intent } from './understanding.js';
+import { stringsFor } from './strings.js';
+import { renderAnswer, renderSuggestions, renderText } from './replies/index.js';
+
+/** What the bot remembers about one conversation (persisted by ConversationState). */
+export interface ConversationData {
+  locale?: Locale;
+  /** 'channel' when the channel said so (the widget's data-locale): detection never overrides it */
+  localeSource?: 'channel' | 'detected' | 'default';
+  /** unanswered turns in a row */
+  misses: number;
+  /** the article the bot just answered with, while it waits for "did this answer your question?" */
+  awaitingFeedbackOn?: ArticleRef;
+  /** the last article answered, for "that did not help" */
+  lastAnswered?: ArticleRef;
+  /** the "did you mean" candidates last offered, so a click can show one */
+  suggested: ArticleRef[];
+  offeredArticleIds: string[];
+  feedback: Array<{ articleId: string; helpful: boolean }>;
+}
+
+/** What the bot remembers about the customer across conversations (persisted by UserState). */
+export interface UserProfile {
+  locale?: Locale;
+}
+
+type Decision = { kind: 'answer'; article: KbHit } | { kind: 'suggest'; articles: KbHit[] } | { kind: 'no_match' };
+
+export interface SupportBotOptions {
+  missesBeforeEscalation: number;
+  /** how many hits to ask the KB for */
+  searchLimit?: number;
+  /** the decision; bot/policy.ts unless a caller (kb:eval, a test) passes its own */
+  decide?: (result: KbSearchResult, options?: any) => Decision;
+  /** passed through to the decision (thresholds from configuration) */
+  policyOptions?: Parameters<typeof defaultDecide>[1];
+}
+
+export interface SupportBotDeps {
+  knowledgeBase: KnowledgeBase;
+  handoff: Handoff;
+  searchLog: SearchLog;
+  feedbackLog: FeedbackLog;
+  clock: Clock;
+  conversationState: ConversationState;
+  userState: UserState;
+  options: SupportBotOptions;
+}
+
+function articleRef(hit: KbHit): ArticleRef {
+  return { id: hit.id, title: hit.title, summary: hit.summary, url: hit.url };
+}
+
+export class SupportBot extends ActivityHandler {
+  private readonly conversationData: StatePropertyAccessor<ConversationData>;
+  private readonly userProfile: StatePropertyAccessor<UserProfile>;
+
+  constructor(private readonly deps: SupportBotDeps) {
+    super();
+    this.conversationData = deps.conversationState.createProperty<ConversationData>('supportBot');
+    this.userProfile = deps.userState.createProperty<UserProfile>('profile');
+
+    this.onMembersAdded(async (context, next) => {
+      const customerJoined = (context.activity.membersAdded ?? []).some((m) => m.id !== context.activity.recipient?.id);
+      if (customerJoined) {
+        const data = await this.load(context);
+        const locale = await this.resolveLocale(context, data, undefined);
+        await this.send(context, renderText(context.activity.channelId, stringsFor(locale).greeting, { locale, decision: 'greeting' }));
+      }
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+  }
+
+  /** Runs the turn, then saves the state: a restart between turns loses nothing. */
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.deps.conversationState.saveChanges(context, false);
+    await this.deps.userState.saveChanges(context, false);
+  }
+
+  private async load(context: TurnContext): Promise<ConversationData> {
+    return this.conversationData.get(context, { misses: 0, suggested: [], offeredArticleIds: [], feedback: [] });
+  }
+
+  private supported(locale: string | undefined): Locale | undefined {
+    if (!locale) return undefined;
+    const locales = this.deps.knowledgeBase.locales();
+    return locales.find((l) => l === locale) ?? locales.find((l) => l === locale.slice(0, 2).toLowerCase());
+  }
+
+  /** The channel's stated locale wins; else what the customer writes in; else a hint, what we knew, the KB's default. */
+  private async resolveLocale(context: TurnContext, data: ConversationData, text: string | undefined): Promise<Locale> {
+    const profile = await this.userProfile.get(context, {});
+    const fromChannel = this.supported(context.activity.locale);
+    if (fromChannel) {
+      data.locale = fromChannel;
+      data.localeSource = 'channel';
+    } else if (data.localeSource !== 'channel' && text) {
+      const detected = detectLocale(text, this.deps.knowledgeBase.locales());
+      if (detected) {
+        data.locale = detected;
+        data.localeSource = 'detected';
+      }
+    }
+    if (!data.locale) {
+      // a weaker signal than a stated locale (e.g. the browser's Accept-Language): used until the customer writes
+      const hint = this.supported(context.activity.channelData?.localeHint);
+      data.locale = hint ?? this.supported(profile.locale) ?? this.deps.knowledgeBase.locales()[0] ?? 'en';
+      data.localeSource = 'default';
+    }
+    if (data.localeSource !== 'default') profile.locale = data.locale;
+    return data.locale;
+  }
+
+  private async send(context: TurnContext, activities: Partial<Activity>[]): Promise<void> {
+    if (activities.length) await context.sendActivities(activities);
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const conversationId = context.activity.conversation.id;
+    // A person owns the conversation: the customer's message is in the transcript for them; the bot stays silent.
+    if (await this.deps.handoff.isWithHuman(conversationId)) return;
+
+    const action = typeof context.activity.value?.action === 'string' ? (context.activity.value.action as string) : undefined;
+    const intent = understand(context.activity.text, action);
+    const data = await this.load(context);
+    const locale = await this.resolveLocale(context, data, intent.kind === 'question' ? intent.text : undefined);
+    const s = stringsFor(locale);
+    const channel = context.activity.channelId;
+    const say = (text: string, decision: string, withPerson = false) =>
+      this.send(context, renderText(channel, text, { locale, decision, quickReplies: withPerson ? [{ label: s.talkToPerson, action: Actions.human }] : undefined }));
+
+    const awaiting = data.awaitingFeedbackOn;
+    data.awaitingFeedbackOn = undefined;
+
+    switch (intent.kind) {
+      case 'empty':
+        return;
+      case 'greeting':
+        return say(s.howCanIHelp, 'small_talk');
+      case 'thanks':
+        return say(s.youAreWelcome, 'small_talk');
+      case 'goodbye':
+        return say(s.goodbye, 'small_talk');
+      case 'human':
+        return this.escalate(context, data, locale, 'customer_request', s.passingToPerson);
+      case 'yes':
+        if (!awaiting) return say(s.howCanIHelp, 'small_talk');
+        await this.recordFeedback(context, data, locale, awaiting, true);
+        data.misses = 0;
+        return say(s.gladToHelp, 'feedback');
+      case 'no':
+        if (!awaiting) return say(s.howCanIHelp, 'small_talk');
+        await this.recordFeedback(context, data, locale, awaiting, false);
+        return this.escalate(context, data, locale, 'not_helpful', s.sorryNotHelpful);
+      case 'not_helpful': {
+        const article = awaiting ?? data.lastAnswered;
+        if (article && !data.feedback.some((f) => f.articleId === article.id && !f.helpful)) {
+          await this.recordFeedback(context, data, locale, article, false);
+        }
+        return this.escalate(context, data, locale, 'not_helpful', s.sorryNotHelpful);
+      }
+      case 'show_article': {
+        const article = data.suggested.find((a) => a.id === intent.articleId);
+        if (!article) return say(s.howCanIHelp, 'small_talk');
+        return this.answer(context, data, locale, article);
+      }
+      case 'none_of_these':
+        return this.miss(context, data, locale);
+      case 'question':
+        return this.question(context, data, locale, intent);
+    }
+  }
+
+  private async question(context: TurnContext, data: ConversationData, locale: Locale, intent: Extract<Intent, { kind: 'question' }>): Promise<void> {
+    const decide = this.deps.options.decide ?? defaultDecide;
+    const result = await this.deps.knowledgeBase.search(intent.text, locale, { limit: this.deps.options.searchLimit ?? 5 });
+    const decision = decide(result, this.deps.options.policyOptions);
+    const top = result.hits[0];
+    await this.deps.searchLog.record({
+      query: intent.text,
+      locale,
+      channel: context.activity.channelId,
+      decision: decision.kind,
+      topArticleId: top?.id ?? null,
+      score: top ? top.confidence : null,
+      conversationId: context.activity.conversation.id,
+    });
+    if (decision.kind === 'answer') return this.answer(context, data, locale, articleRef(decision.article));
+    if (decision.kind === 'suggest') {
+      data.suggested = decision.articles.slice(0, 3).map(articleRef);
+      this.offered(data, data.suggested);
+      return this.send(context, renderSuggestions(context.activity.channelId, data.suggested, locale));
+    }
+    return this.miss(context, data, locale);
+  }
+
+  private async answer(context: TurnContext, data: ConversationData, locale: Locale, article: ArticleRef): Promise<void> {
+    data.misses = 0;
+    data.awaitingFeedbackOn = article;
+    data.lastAnswered = article;
+    data.suggested = [];
+    this.offered(data, [article]);
+    await this.send(context, renderAnswer(context.activity.channelId, article, locale));
+  }
+
+  /** An unanswered turn: ask to rephrase, or hand over once the customer has tried often enough. */
+  private async miss(context: TurnContext, data: ConversationData, locale: Locale): Promise<void> {
+    const s = stringsFor(locale);
+    data.misses += 1;
+    data.suggested = [];
+    if (data.misses >= this.deps.options.missesBeforeEscalation) {
+      return this.escalate(context, data, locale, 'no_answer', s.passingToPerson);
+    }
+    await this.send(
+      context,
+      renderText(context.activity.channelId, s.rephrase, { locale, decision: 'no_match', quickReplies: [{ label: s.talkToPerson, action: Actions.human }] }),
+    );
+  }
+
+  private offered(data: ConversationData, articles: ArticleRef[]): void {
+    for (const a of articles) if (!data.offeredArticleIds.includes(a.id)) data.offeredArticleIds.push(a.id);
+  }
+
+  private async recordFeedback(context: TurnContext, data: ConversationData, locale: Locale, article: ArticleRef, helpful: boolean): Promise<void> {
+    data.feedback.push({ articleId: article.id, helpful });
+    await this.deps.feedbackLog.record({ articleId: article.id, locale, helpful, channel: context.activity.channelId, conversationId: context.activity.conversation.id });
+  }
+
+  private async escalate(context: TurnContext, data: ConversationData, locale: Locale, reason: EscalationReason, lead: string): Promise<void> {
+    const channel = context.activity.channelId;
+    data.misses = 0;
+    data.suggested = [];
+    await this.send(context, renderText(channel, lead, { locale, decision: 'escalate' }));
+    const ref: ConversationRef = { conversationId: context.activity.conversation.id, channel, locale };
+    const outcome = await this.deps.handoff.escalate(ref, reason, { offeredArticleIds: [...data.offeredArticleIds], feedback: [...data.feedback] });
+    await this.send(
+      context,
+      outcome.notices.flatMap((notice) => renderText(channel, notice, { locale, author: 'system' })),
+    );
+  }
+}

@@ -1,0 +1,57 @@
+// botbuilder Storage on the bot_state table: ConversationState and UserState survive a restart.
+// Optimistic concurrency as botbuilder expects: a write carrying a stale eTag throws,
+// '*' (or no eTag) overwrites whatever is there.
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Storage, StoreItems } from 'botbuilder';
+import type { Database } from './schema.js';
+
+export class EtagConflictError extends Error {
+  constructor(key: string) {
+    super(`Storage: error writing "${key}" due to eTag conflict.`);
+    this.name = 'EtagConflictError';
+  }
+}
+
+export class BotStorage implements Storage {
+  constructor(private readonly db: Kysely<Database>, private readonly now: () => string = () => new Date().toISOString()) {}
+
+  async read(keys: string[]): Promise<StoreItems> {
+    if (!keys) throw new ReferenceError('Keys are required when reading.');
+    if (keys.length === 0) return {};
+    const rows = await this.db.selectFrom('bot_state').select(['key', 'etag', 'value']).where('key', 'in', keys).execute();
+    const items: StoreItems = {};
+    for (const row of rows) items[row.key] = { ...JSON.parse(row.value), eTag: row.etag };
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    if (!changes) throw new ReferenceError('Changes are required when writing.');
+    for (const [key, item] of Object.entries(changes)) {
+      const { eTag, ...value } = (item ?? {}) as { eTag?: string };
+      const row = { etag: randomUUID(), value: JSON.stringify(value), updated_at: this.now() };
+      if (!eTag || eTag === '*') {
+        await this.db
+          .insertInto('bot_state')
+          .values({ key, ...row })
+          .onConflict((oc) => oc.column('key').doUpdateSet(row))
+          .execute();
+        continue;
+      }
+      // Only the version the writer read may be replaced; an item that is gone may be created again.
+      const updated = await this.db.updateTable('bot_state').set(row).where('key', '=', key).where('etag', '=', eTag).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 1) continue;
+      const inserted = await this.db
+        .insertInto('bot_state')
+        .values({ key, ...row })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) throw new EtagConflictError(key);
+    }
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.db.deleteFrom('bot_state').where('key', 'in', keys).execute();
+  }
+}
