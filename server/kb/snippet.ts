@@ -40,6 +40,13 @@ function matches(word: string, terms: string[]): boolean {
   });
 }
 
+/** Whether any of the texts contains a word of the query (same matching as the highlighting). */
+export function mentionsQuery(query: string, texts: string[]): boolean {
+  const terms = queryTerms(query);
+  if (terms.length === 0) return false;
+  return texts.some((text) => [...text.matchAll(WORD)].some((m) => matches(foldWord(m[0]), terms)));
+}
+
 export interface SnippetOptions {
   /** about how many characters of text to show */
   length?: number;

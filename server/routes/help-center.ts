@@ -15,6 +15,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Article } from '../kb/types.js';
 import { articlePath } from '../kb/render.js';
 import { negotiateLocale } from '../kb/locale.js';
+import { relevantHits } from '../kb/relevance.js';
 import { categoryName, helpStrings, LANGUAGE_NAMES } from '../views/help/strings.js';
 
 declare module 'fastify' {
@@ -108,7 +109,7 @@ export default fp(
         const q = (request.query.q ?? '').trim();
         let results: Array<{ title: string; href: string; snippet: string }> = [];
         if (q) {
-          const { hits } = await app.kb.search(q, locale, { limit: SEARCH_LIMIT });
+          const hits = relevantHits(q, await app.kb.search(q, locale, { limit: SEARCH_LIMIT }), (hit) => app.kb.article(hit.id, hit.locale));
           await recordSearch(app, request, { query: q, locale, topArticleId: hits[0]?.id ?? null, score: hits[0]?.score ?? null });
           results = hits.map((hit) => ({ title: hit.title, href: articlePath(hit.id, locale), snippet: hit.snippet }));
         }

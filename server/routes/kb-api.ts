@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { articlePath } from '../kb/render.js';
+import { relevantHits } from '../kb/relevance.js';
 
 const TAGS = ['knowledge base'];
 
@@ -66,11 +67,15 @@ export default fp(
     };
 
     app.get('/api/search', {
-      schema: { tags: TAGS, summary: 'Search articles', querystring: SearchQuery, response: { 200: SearchReply, 400: ErrorReply } },
+      schema: {
+        tags: TAGS,
+        summary: 'Search articles',
+        description: 'Articles that contain the words of q, or that the engine is confident answer it, best first. Every search is recorded for content-gap reports.',
+        querystring: SearchQuery, response: { 200: SearchReply, 400: ErrorReply } },
     }, async (request) => {
       const { q, limit } = request.query;
       const locale = localeOf(request.query.locale);
-      const { hits } = await app.kb.search(q, locale, { limit });
+      const hits = relevantHits(q, await app.kb.search(q, locale, { limit }), (hit) => app.kb.article(hit.id, hit.locale));
       try {
         await app.repos.analytics.recordSearch({ query: q, locale, channel: 'api', decision: null, topArticleId: hits[0]?.id ?? null, score: hits[0]?.score ?? null });
       } catch (error) {
