@@ -73,7 +73,7 @@ describe('/help/search', () => {
     const response = await get('/help/search?lang=en&q=xylophone%20quartz');
     expect(response.statusCode).toBe(200);
     expect(decoded(response.body)).toContain("Sorry, we couldn't find an article about that.");
-    expect(decoded(response.body)).toMatch(/<a class="chat-link" href="\/\?chat=open&lang=en" data-open-chat>Start a chat<\/a>/);
+    expect(decoded(response.body)).toMatch(/<a class="chat-link" href="\/\?chat=open&lang=en" data-supportdesk-open>Start a chat<\/a>/);
     const events = await ctx.store.db.selectFrom('search_events').selectAll().where('query', '=', 'xylophone quartz').execute();
     expect(events).toEqual([expect.objectContaining({ channel: 'help-center', top_article_id: null, score: null })]);
   });
@@ -122,7 +122,7 @@ describe('/help/articles/:id', () => {
     const thanks = await get(post.headers.location as string);
     expect(thanks.body).toContain('Danke für Ihre Rückmeldung!');
     expect(thanks.body).not.toContain('<form method="post"');
-    expect(thanks.body).toContain('data-open-chat'); // "did not help" offers the chat
+    expect(thanks.body).toContain('data-supportdesk-open'); // "did not help" offers the chat
   });
 
   it('feedback without a yes/no answer is refused with a reason', async () => {

@@ -50,7 +50,6 @@ export default fp(
   async (root) => {
     const assets = {
       'help.css': { body: fs.readFileSync(path.join(PUBLIC, 'help.css')), type: 'text/css; charset=utf-8' },
-      'help.js': { body: fs.readFileSync(path.join(PUBLIC, 'help.js')), type: 'text/javascript; charset=utf-8' },
     };
 
     // own scope and own Handlebars instance: other surfaces (agent console) keep their own views
