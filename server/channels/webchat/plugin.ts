@@ -90,7 +90,6 @@ export default fp(
       // The widget runs on other companies' sites: any origin may call, with the token (no cookies).
       chat.addHook('onRequest', async (request, reply) => {
         reply.header('access-control-allow-origin', '*');
-        reply.header('vary', 'origin');
       });
       chat.options('/api/chat/*', { schema: { hide: true } as any, config: { rateLimit: false } }, async (_request, reply) => {
         reply
