@@ -110,6 +110,12 @@ describe('finding the right article', () => {
     const [hit] = (await kb.search('Überweisung', 'fr')).hits;
     expect(hit).toMatchObject({ id: 'bank-transfer', locale: 'de' });
   });
+
+  it('a regional locale searches its language: en-GB is en', async () => {
+    const { kb } = await start(copyKb());
+    const [hit] = (await kb.search('card?', 'en-GB')).hits;
+    expect(hit).toMatchObject({ id: 'card-payment', locale: 'en' });
+  });
 });
 
 describe('content changes', () => {

@@ -16,7 +16,14 @@ export function acceptedLanguages(header: string | undefined): string[] {
     .map((entry) => entry.code);
 }
 
+/** The KB locale a requested one means: itself, or its language ("de-AT" -> "de"); undefined if neither is served. */
+export function matchLocale(available: readonly string[], requested: string | undefined): string | undefined {
+  if (!requested) return undefined;
+  if (available.includes(requested)) return requested;
+  const language = requested.toLowerCase().split(/[-_]/)[0];
+  return available.includes(language) ? language : undefined;
+}
+
 export function negotiateLocale(available: string[], explicit: string | undefined, acceptLanguage: string | undefined): string {
-  if (explicit && available.includes(explicit)) return explicit;
-  return acceptedLanguages(acceptLanguage).find((code) => available.includes(code)) ?? available[0];
+  return matchLocale(available, explicit) ?? acceptedLanguages(acceptLanguage).find((code) => available.includes(code)) ?? available[0];
 }

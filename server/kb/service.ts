@@ -8,6 +8,7 @@ import type { Article, KbProblem, KbSearchResult, KnowledgeBaseService } from '.
 import { loadKnowledgeBase, SUPPORTED_LOCALES } from './loader.js';
 import { articlePath } from './render.js';
 import { highlightSnippet } from './snippet.js';
+import { matchLocale } from './locale.js';
 import { buildLocaleIndex, type LocaleIndex } from './search/engine.js';
 
 export interface KbLogger {
@@ -140,7 +141,7 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
   const current = (): Snapshot => snapshot ?? { locales: [], byLocale: new Map(), byId: new Map(), indexes: new Map(), clean: false };
   const localeOf = (requested: string): string | undefined => {
     const { locales } = current();
-    return locales.includes(requested) ? requested : locales[0];
+    return matchLocale(locales, requested) ?? locales[0];
   };
 
   return {

@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { articlePath } from '../kb/render.js';
 import { relevantHits } from '../kb/relevance.js';
+import { matchLocale } from '../kb/locale.js';
 
 const TAGS = ['knowledge base'];
 
@@ -61,10 +62,7 @@ export default fp(
   async (root) => {
     const app = root.withTypeProvider<TypeBoxTypeProvider>();
     /** the requested locale when the KB has it, else the default one */
-    const localeOf = (requested: string | undefined) => {
-      const locales = app.kb.locales();
-      return requested && locales.includes(requested) ? requested : locales[0];
-    };
+    const localeOf = (requested: string | undefined) => matchLocale(app.kb.locales(), requested) ?? app.kb.locales()[0];
 
     app.get('/api/search', {
       schema: {
