@@ -1,9 +1,13 @@
 // Real headless Chromium for browser tests (playwright-core drives the Debian `chromium` package).
 // Without a browser a developer's run skips those tests with a loud reason; in CI (CI=true) they fail.
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { IN_CI } from './services.js';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/app.js';
+import { testConfig } from '../../server/config.js';
+import { IN_CI, openSqliteStore, tempDir } from './services.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -41,9 +45,14 @@ export interface AxeViolation {
 
 /**
  * Runs axe-core in the page on what `selector` matches; a shadow host includes its open shadow tree.
+ * Waits for running CSS transitions/animations first.
  * Returns the serious and critical violations, each with the offending nodes' HTML for the failure message.
  */
 export async function seriousAxeViolations(page: Page, selector = 'body'): Promise<AxeViolation[]> {
+  // a fade-in measured halfway looks like low contrast: let finite animations finish (spinners run forever)
+  await page.evaluate(() =>
+    Promise.all(document.getAnimations().filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Infinity)).map((a) => a.finished.catch(() => {}))),
+  );
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_SOURCE });
   return page.evaluate(async (context) => {
     const axe = (window as any).axe;
@@ -52,4 +61,45 @@ export async function seriousAxeViolations(page: Page, selector = 'body'): Promi
       .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
       .map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n: any) => `${n.html} -> ${n.failureSummary}`) }));
   }, selector);
+}
+
+export interface ListeningApp {
+  app: FastifyInstance;
+  /** e.g. http://127.0.0.1:41234, also the app's PUBLIC_URL so links in replies point at it */
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app on a free port with the sample KB and a fresh SQLite store, for a browser to talk to.
+ * The team is always in (OPENING_HOURS all week) so escalations queue, whatever the time of the run;
+ * pass `env` to override any setting.
+ */
+export async function startListeningApp(env: Record<string, string> = {}): Promise<ListeningApp> {
+  // links in bot replies are built from PUBLIC_URL when the KB loads, so the port is chosen first
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const store = await openSqliteStore();
+  const config = testConfig({ KB_DIR: path.resolve('kb-content'), DATA_DIR: tempDir(), PORT: String(port), PUBLIC_URL: baseUrl, OPENING_HOURS: 'mon-sun 00:00-24:00', ...env });
+  const app = await buildApp(config, { store });
+  await app.listen({ port, host: '127.0.0.1' });
+  return {
+    app,
+    baseUrl,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -62,7 +62,7 @@ a{color:var(--accent)}
 .customer .bubble a{color:#fff}
 .who{margin:0 0 3px 4px;font-size:12px;font-weight:600;color:var(--muted)}
 .system{align-items:center;text-align:center}
-.system .note{max-width:90%;margin:4px 0;padding:6px 12px;font-size:13px;color:var(--muted);background:#fff;border:1px solid var(--line);border-radius:999px;white-space:pre-wrap}
+.system .note{max-width:92%;margin:2px 0;padding:7px 12px;font-size:13px;line-height:1.4;color:var(--muted);background:#f8fafc;border:1px solid var(--line);border-radius:12px;white-space:pre-wrap}
 .pending .bubble{opacity:.75}
 .failed .bubble{background:#fee2e2;color:#7f1d1d}
 .fail{margin:4px 4px 0;font-size:12.5px;color:#991b1b}

@@ -320,9 +320,10 @@ export class ChatWidget {
 
   private setStatus(status: ConversationStatus): void {
     this.status = status;
+    if (status === 'bot' || status === 'queued') this.agentName = undefined;
     const t = this.t;
     this.subtitle.textContent =
-      status === 'queued' ? t.subtitleQueued : status === 'assigned' ? t.subtitleAssigned(this.agentName ?? t.team) : status === 'resolved' ? t.subtitleResolved : t.subtitleBot;
+      status === 'queued' ? t.subtitleQueued : status === 'assigned' ? (this.agentName ? t.subtitleAssigned(this.agentName) : t.subtitleAssignedTeam) : status === 'resolved' ? t.subtitleResolved : t.subtitleBot;
     this.input.placeholder = status === 'resolved' ? t.placeholderResolved : t.placeholder;
     if (status === 'resolved' && !this.rated && this.session) {
       if (!this.ratingSlot.firstChild) this.ratingSlot.append(ratingForm(t, 'sd-rating', (stars, comment) => this.rate(stars, comment)));
