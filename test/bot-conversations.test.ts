@@ -103,7 +103,7 @@ describe('SupportBot', () => {
   it('greets a customer who joins, in the channel locale', async () => {
     const { adapter } = setup('de');
     await adapter
-      .send({ type: 'conversationUpdate', membersAdded: [adapter.conversation.user] })
+      .send({ type: 'conversationUpdate', membersAdded: [adapter.conversation.user!] })
       .assertReply((activity) => {
         expect(activity.text).toMatch(/^Hallo!/);
       })

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.js';
 import { testConfig } from '../server/config.js';
-import { tempDir } from './helpers/services.js';
+import { openPostgresStore, skipWithoutPostgres, tempDir } from './helpers/services.js';
 
 let apps: FastifyInstance[] = [];
 
@@ -216,5 +216,23 @@ describe('web chat API', () => {
     expect(res.json().messages[0].author).toBe('bot');
     expect(res.json().messages.at(-1).author).toBe('system');
     expect((await second.repos.conversations.get(chat.conversationId))?.status).toBe('queued');
+  });
+});
+
+describe('web chat API on PostgreSQL', () => {
+  it('runs a conversation to an escalation, with the bot state on PostgreSQL', async (ctx) => {
+    if (await skipWithoutPostgres()) ctx.skip();
+    const store = await openPostgresStore();
+    const app = await buildApp(testConfig(), { store });
+    app.addHook('onClose', async () => store.close());
+    await app.ready();
+    apps.push(app);
+    const chat = await open(app);
+    const miss = await send(app, chat.conversationId, chat.token, { text: 'xyzzy plugh qwerty' });
+    expect(miss.json().messages[0].quickReplies).toEqual([{ label: 'Talk to a person', action: 'handoff' }]);
+    const second = await send(app, chat.conversationId, chat.token, { text: 'florp blarg zonk' });
+    expect(second.json().messages.at(-1).author).toBe('system');
+    expect((await app.repos.conversations.get(chat.conversationId))?.status).toBe('queued');
+    expect((await store.db.selectFrom('bot_state').select('key').execute()).length).toBeGreaterThan(0);
   });
 });
