@@ -150,9 +150,9 @@ async function parseArticleFile(kbDir: string, file: string, locale: string): Pr
   const lineCounter = new LineCounter();
   const doc = parseDocument(lines.slice(1, end).join('\n'), { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      problem((error.linePos?.[0].line ?? 1) + 1, `bad YAML in front matter: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
-    }
+    // the first error only: what follows it is usually the same mistake seen again
+    const [error] = doc.errors;
+    problem((error.linePos?.[0].line ?? 1) + 1, `bad YAML in front matter: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
     return { problems };
   }
   const contents = doc.contents;
@@ -168,9 +168,9 @@ async function parseArticleFile(kbDir: string, file: string, locale: string): Pr
   const value = (key: string): unknown => data[key];
 
   const title = text(value('title'));
-  if (!title) {
-    problem(1, value('title') === undefined || value('title') === null ? 'missing title: add "title: …" to the front matter' : 'title must be text');
-  }
+  if (value('title') === undefined || value('title') === null) problem(1, 'missing title: add "title: …" to the front matter');
+  else if (title === undefined) problem(lineOf('title'), 'title must be text');
+  else if (!title) problem(lineOf('title'), 'missing title: the title is empty');
 
   const fileName = path.basename(file, '.md');
   const rawId = value('id');
