@@ -471,7 +471,8 @@ export class ChatWidget {
       this.agentName = message.agentName;
       if (this.status === 'assigned') this.setStatus('assigned');
     }
-    if (live && !this.isOpen && message.author !== 'customer') this.unread++;
+    // unread: what a person or the bot wrote while the panel was closed (not status notes)
+    if (live && !this.isOpen && (message.author === 'agent' || message.author === 'bot')) this.unread++;
     return true;
   }
 
