@@ -39,7 +39,7 @@ a{color:var(--accent)}
 .is-open .launcher .when-closed{display:none}
 .badge{position:absolute;top:-2px;right:-2px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#b91c1c;color:#fff;font-size:12px;font-weight:700;line-height:22px;text-align:center;border:2px solid #fff}
 .left .launcher{right:auto;left:24px}
-.panel{position:fixed;right:24px;bottom:100px;width:380px;height:min(640px,calc(100vh - 124px));display:flex;flex-direction:column;background:#fff;border-radius:18px;overflow:hidden;box-shadow:0 16px 56px rgba(15,23,42,.22),0 2px 8px rgba(15,23,42,.08);animation:rise .18s ease-out}
+.panel{position:fixed;right:24px;bottom:100px;width:380px;height:min(640px,calc(100vh - 124px));display:flex;flex-direction:column;background:#fff;border-radius:18px;overflow:hidden;overflow:clip;box-shadow:0 16px 56px rgba(15,23,42,.22),0 2px 8px rgba(15,23,42,.08);animation:rise .18s ease-out}
 .left .panel{right:auto;left:24px}
 @keyframes rise{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}
 .head{display:flex;align-items:center;gap:12px;padding:18px 16px 18px 20px;background:linear-gradient(135deg,var(--accent),var(--accent-dark));color:#fff}
@@ -53,7 +53,7 @@ a{color:var(--accent)}
 .close:focus-visible,.launcher:focus-visible{outline-color:#fff;box-shadow:0 0 0 5px var(--accent-dark)}
 .close svg{width:22px;height:22px;fill:none;stroke:currentColor;stroke-width:2.2;stroke-linecap:round}
 .notice{margin:0;padding:8px 16px;font-size:13px;background:#fff7ed;color:#7c2d12;border-bottom:1px solid #fed7aa}
-.body{flex:1;overflow-y:auto;padding:18px 16px 8px;scroll-behavior:smooth;overscroll-behavior:contain}
+.body{position:relative;flex:1;min-height:0;overflow-y:auto;padding:18px 16px 8px;scroll-behavior:smooth;overscroll-behavior:contain}
 .log{display:flex;flex-direction:column;gap:10px}
 .msg{display:flex;flex-direction:column;align-items:flex-start;max-width:100%}
 .msg.customer{align-items:flex-end}
@@ -87,7 +87,7 @@ a{color:var(--accent)}
 .rating{margin:14px 0 6px;padding:14px 16px;border:1px solid var(--line);border-radius:14px;background:#fff}
 .rating-title{margin:0;font-weight:650}
 .rating fieldset{margin:0;padding:0;border:0;min-width:0}
-.stars{display:flex;gap:2px;margin:6px 0 10px}
+.stars{position:relative;display:flex;gap:2px;margin:6px 0 10px}
 .stars input{position:absolute;opacity:0;width:1px;height:1px;margin:0}
 .stars label{display:grid;place-items:center;width:38px;height:38px;border-radius:8px;cursor:pointer;color:#6b7280}
 .stars svg{width:30px;height:30px;fill:none;stroke:currentColor;stroke-width:1.6;stroke-linejoin:round}
@@ -111,6 +111,9 @@ a{color:var(--accent)}
 @media (max-width:480px){
 .panel{inset:0;width:100%;height:100%;border-radius:0;animation:none}
 .is-open .launcher{display:none}
+.head{padding-top:max(18px,env(safe-area-inset-top))}
+.composer{padding-bottom:max(12px,env(safe-area-inset-bottom))}
+.composer textarea{font-size:16px}
 }
 @media (prefers-reduced-motion:reduce){*,*::before,*::after{animation:none!important;transition:none!important;scroll-behavior:auto!important}}
 `;
