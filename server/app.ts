@@ -55,6 +55,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         { name: 'agent', description: 'The agent console API (session cookie + CSRF token)' },
         { name: 'operations', description: 'Health and readiness' },
       ],
+      components: {
+        securitySchemes: {
+          agentSession: { type: 'apiKey', in: 'cookie', name: 'support_desk_agent', description: 'Agent session from /agent/login (named __Host-support_desk_agent over https); POSTs also need the x-csrf-token header from GET /api/agent/me' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -41,6 +41,8 @@ export interface Config {
     sessionSecret: string | undefined;
     /** Password for the first admin created on an empty database; random and logged once when unset. */
     initialAdminPassword: string | undefined;
+    /** Login attempts one IP may make per 15 minutes. */
+    loginAttemptsPer15Minutes: number;
   };
   openingHours: OpeningHours;
 }
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
       sessionTtlHours: integer(env, 'AGENT_SESSION_TTL_HOURS', 12, 1, 24 * 90),
       sessionSecret: env.SESSION_SECRET || undefined,
       initialAdminPassword: env.INITIAL_ADMIN_PASSWORD || undefined,
+      loginAttemptsPer15Minutes: integer(env, 'AGENT_LOGIN_ATTEMPTS_PER_15_MIN', 10, 1, 100_000),
     },
     openingHours: {
       timeZone: timeZone(env, 'TIME_ZONE', 'Europe/Berlin'),

@@ -1,10 +1,16 @@
 // The human queue as a Fastify plugin: decorates `handoff` (the bot's Handoff port plus the agent actions),
 // makes sure there is someone to log in, and registers the agent login, the JSON API and the console.
 import fp from 'fastify-plugin';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import { AgentRepository } from '../store/agents.js';
 import { outboxDelivery, webDelivery, type Deliveries } from './delivery.js';
 import { HandoffService } from './service.js';
 import { ensureFirstAdmin } from './first-admin.js';
+import { AgentAuth } from './auth.js';
+import loginRoutes from './login-routes.js';
+import consoleRoutes from './console-routes.js';
+import agentApi from './api.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -38,6 +44,17 @@ export default fp(
     app.addHook('onClose', async () => unsubscribe());
 
     await ensureFirstAdmin(agents, app.config.agents.initialAdminPassword, app.log);
+
+    // The agent surfaces, in their own scope: cookies and the login rate limit stay out of the public routes.
+    const auth = new AgentAuth(agents, app.config, app.clock);
+    await app.register(async (scope) => {
+      if (!scope.hasDecorator('parseCookie')) await scope.register(cookie);
+      if (!scope.hasDecorator('rateLimit')) await scope.register(rateLimit, { global: false });
+      scope.decorateRequest('agentSession', null);
+      await scope.register(loginRoutes, { auth });
+      await scope.register(consoleRoutes, { auth });
+      await scope.register(agentApi, { auth });
+    });
   },
   { name: 'handoff', dependencies: ['services', 'kb'] },
 );

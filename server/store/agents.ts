@@ -49,6 +49,12 @@ export class AgentRepository {
     return new Map(rows.map((row) => [row.id, row.display_name]));
   }
 
+  /** Every agent's display name by id (the team is small: one query beats bookkeeping). */
+  async allNames(): Promise<Map<number, string>> {
+    const rows = await this.db.selectFrom('agents').select(['id', 'display_name']).execute();
+    return new Map(rows.map((row) => [row.id, row.display_name]));
+  }
+
   // --- sessions: `id` is the sha256 of the cookie value, so a leaked database does not hand out logins
 
   async createSession(input: { idHash: string; agentId: number; csrfToken: string; expiresAt: string }): Promise<void> {

@@ -1,0 +1,125 @@
+// Agent sessions and CSRF. The cookie holds an opaque random session id (256 bits); the database keeps only
+// its sha256, so neither a leaked database nor a log line hands out a login. CSRF is a synchronizer token
+// stored with the session (agent_sessions.csrf_token): the console reads it from the page and sends it as
+// `x-csrf-token` (forms: a hidden `_csrf` field) on every state-changing request. The cookie is also
+// SameSite=Strict, so a cross-site request does not even carry the session.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.js';
+import type { Clock } from '../plugins/services.js';
+import type { AgentRepository, AgentSession } from '../store/agents.js';
+import type { Agent } from '../store/schema.js';
+import { UNKNOWN_AGENT_HASH, verifyPassword } from './passwords.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the logged-in agent's session; set by the auth hooks of the agent routes */
+    agentSession: AgentSession | null;
+  }
+}
+
+export const CSRF_HEADER = 'x-csrf-token';
+export const CSRF_FIELD = '_csrf';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+export function sameToken(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export class AgentAuth {
+  readonly secure: boolean;
+  /** `__Host-` binds the cookie to this exact host over https (no Domain, Path=/, Secure) */
+  readonly cookieName: string;
+  readonly loginCsrfCookie: string;
+
+  constructor(private readonly agents: AgentRepository, private readonly config: Config, private readonly clock: Clock) {
+    this.secure = new URL(config.publicUrl).protocol === 'https:';
+    this.cookieName = this.secure ? '__Host-support_desk_agent' : 'support_desk_agent';
+    this.loginCsrfCookie = this.secure ? '__Host-support_desk_login' : 'support_desk_login';
+  }
+
+  private get ttlMs(): number {
+    return this.config.agents.sessionTtlHours * 3600_000;
+  }
+
+  cookieOptions(maxAgeSeconds: number) {
+    return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: this.secure, maxAge: maxAgeSeconds };
+  }
+
+  /** The agent with this login and password, or undefined; as slow for an unknown login as for a wrong password. */
+  async checkPassword(login: string, password: string): Promise<Agent | undefined> {
+    const agent = await this.agents.findByLogin(login.trim().toLowerCase());
+    const valid = await verifyPassword(password, agent?.password_hash ?? UNKNOWN_AGENT_HASH);
+    return agent && valid ? agent : undefined;
+  }
+
+  /** Starts a session: stores its hash and sets the cookie. */
+  async logIn(reply: FastifyReply, agent: Agent): Promise<void> {
+    const sessionId = newToken();
+    const expiresAt = new Date(this.clock.now().getTime() + this.ttlMs).toISOString();
+    await this.agents.deleteExpiredSessions();
+    await this.agents.createSession({ idHash: sha256(sessionId), agentId: agent.id, csrfToken: newToken(), expiresAt });
+    reply.setCookie(this.cookieName, sessionId, this.cookieOptions(Math.floor(this.ttlMs / 1000)));
+  }
+
+  async logOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const sessionId = request.cookies[this.cookieName];
+    if (sessionId) await this.agents.deleteSession(sha256(sessionId));
+    reply.clearCookie(this.cookieName, { path: '/' });
+  }
+
+  /** The live session the request's cookie names, or null (no cookie, unknown, expired). */
+  async session(request: FastifyRequest): Promise<AgentSession | null> {
+    const sessionId = request.cookies[this.cookieName];
+    if (!sessionId) return null;
+    return (await this.agents.findSession(sha256(sessionId))) ?? null;
+  }
+
+  /** onRequest hook for the JSON API and the agent WebSocket: 401 without a live session. */
+  requireApiSession = async (request: FastifyRequest, reply: FastifyReply) => {
+    request.agentSession = await this.session(request);
+    if (!request.agentSession) {
+      return reply.code(401).send({ error: 'Unauthorized', message: 'Log in at /agent/login first.', statusCode: 401 });
+    }
+  };
+
+  /** onRequest hook for console pages: to the login page without a live session. */
+  requirePageSession = async (request: FastifyRequest, reply: FastifyReply) => {
+    request.agentSession = await this.session(request);
+    if (!request.agentSession) return reply.redirect('/agent/login', 303);
+  };
+
+  /**
+   * preValidation hook (the body is parsed by then): a state-changing request must carry the session's
+   * CSRF token in the header or the form field; 403 otherwise.
+   */
+  requireCsrf = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (SAFE_METHODS.has(request.method)) return;
+    const header = request.headers[CSRF_HEADER];
+    const sent = typeof header === 'string' && header !== '' ? header : (request.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
+    if (!sameToken(typeof sent === 'string' ? sent : undefined, request.agentSession?.csrfToken)) {
+      return reply.code(403).send({ error: 'Forbidden', message: `Missing or wrong CSRF token (send the ${CSRF_HEADER} header).`, statusCode: 403 });
+    }
+  };
+
+  /**
+   * A WebSocket handshake carries cookies but no CSRF header: accept it only from our own pages
+   * (Origin equal to PUBLIC_URL or to the host the request came to).
+   */
+  sameOrigin(request: FastifyRequest): boolean {
+    const origin = request.headers.origin;
+    if (!origin) return true; // not a browser: no ambient cookie risk beyond what the cookie itself proves
+    return origin === new URL(this.config.publicUrl).origin || origin === `${request.protocol}://${request.host}`;
+  }
+}
