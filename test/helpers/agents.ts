@@ -1,6 +1,6 @@
 // Agent-side test helpers: log in through the real form (login CSRF cookie included) and call the agent API
 // with the session cookie and CSRF token, as the console does.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { hashPassword } from '../../server/handoff/passwords.js';
 import type { AgentRole } from '../../server/store/schema.js';
 
@@ -8,8 +8,8 @@ export interface AgentClient {
   cookie: string;
   csrfToken: string;
   agentId: number;
-  get(url: string): ReturnType<FastifyInstance['inject']>;
-  post(url: string, body?: unknown, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
+  get(url: string): Promise<LightMyRequestResponse>;
+  post(url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
 }
 
 export async function addAgent(app: FastifyInstance, login: string, name: string, password = 'correct horse', role: AgentRole = 'agent') {
