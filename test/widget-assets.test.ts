@@ -76,4 +76,11 @@ describe('the demo page at /', () => {
     expect(response.body).toContain('Nordwind');
     expect(response.body).toMatch(/<script src="\/widget\.js" data-locale="de"[^>]* async><\/script>/);
   });
+
+  it('embeds an English widget with ?lang=en', async () => {
+    const response = await app.inject({ url: '/?lang=en' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toMatch(/<script src="\/widget\.js" data-locale="en"[^>]* async><\/script>/);
+    expect(response.headers.etag).not.toBe((await app.inject({ url: '/' })).headers.etag);
+  });
 });

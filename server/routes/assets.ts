@@ -1,4 +1,5 @@
-// The customer-facing static assets: the chat widget bundle at /widget.js and the demo shop page at /.
+// The customer-facing static assets: the chat widget bundle at /widget.js and the demo shop page at /
+// (`/?lang=en` for an English widget, `/?chat=open` opens it on arrival).
 //
 // Caching: /widget.js keeps one URL forever, because it is pasted into other sites' HTML, so it cannot be
 // content-hashed. It is served with `Cache-Control: public, max-age=300` and a content ETag: browsers reuse
@@ -24,6 +25,11 @@ interface LoadedFile {
   size: number;
 }
 
+function loadedFrom(body: Buffer, mtimeMs: number, size: number): LoadedFile {
+  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 22);
+  return { body, gzipped: gzipSync(body, { level: 9 }), etag: `"${hash}"`, mtimeMs, size };
+}
+
 /** Reads a file once and again only when its modification time or size changes. */
 function fileCache(file: string): () => LoadedFile | undefined {
   let loaded: LoadedFile | undefined;
@@ -31,10 +37,20 @@ function fileCache(file: string): () => LoadedFile | undefined {
     const stat = fs.statSync(file, { throwIfNoEntry: false });
     if (!stat) return undefined;
     if (loaded && loaded.mtimeMs === stat.mtimeMs && loaded.size === stat.size) return loaded;
-    const body = fs.readFileSync(file);
-    const hash = createHash('sha256').update(body).digest('base64url').slice(0, 22);
-    loaded = { body, gzipped: gzipSync(body, { level: 9 }), etag: `"${hash}"`, mtimeMs: stat.mtimeMs, size: stat.size };
+    loaded = loadedFrom(fs.readFileSync(file), stat.mtimeMs, stat.size);
     return loaded;
+  };
+}
+
+/** The demo page with its widget speaking English (`/?lang=en`); the shop itself stays German. */
+function englishDemo(): (german: LoadedFile) => LoadedFile {
+  let cached: { from: LoadedFile; english: LoadedFile } | undefined;
+  return (german) => {
+    if (cached?.from !== german) {
+      const body = Buffer.from(german.body.toString('utf8').replace('data-locale="de"', 'data-locale="en"').replace('data-title="Nordwind Kundenservice"', 'data-title="Nordwind customer service"'));
+      cached = { from: german, english: loadedFrom(body, german.mtimeMs, german.size) };
+    }
+    return cached.english;
   };
 }
 
@@ -66,6 +82,7 @@ export default fp(
   async (app) => {
     const widget = fileCache(WIDGET_FILE);
     const demo = fileCache(DEMO_FILE);
+    const inEnglish = englishDemo();
 
     app.get('/widget.js', { schema: { hide: true } }, async (request, reply) => {
       const file = widget();
@@ -85,7 +102,8 @@ export default fp(
       const file = demo();
       if (!file) return reply.code(404).send({ error: 'Not Found', message: 'The demo page is missing.', statusCode: 404 });
       reply.header('cache-control', 'no-cache');
-      return sendFile(request, reply, file, 'text/html; charset=utf-8');
+      const english = (request.query as { lang?: string }).lang === 'en';
+      return sendFile(request, reply, english ? inEnglish(file) : file, 'text/html; charset=utf-8');
     });
   },
   { name: 'assets', dependencies: ['services'] },

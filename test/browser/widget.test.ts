@@ -170,6 +170,18 @@ describe('the chat widget on the demo page', () => {
     expect(await log.getAttribute('aria-live')).toBe('polite');
   });
 
+  it('speaks English with data-locale="en" and opens on arrival from a ?chat=open link', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.baseUrl}/?lang=en&chat=open`);
+    const widget = widgetOf(page);
+    await widget.getByRole('dialog', { name: 'Nordwind customer service' }).waitFor();
+    await widget.locator('.msg.bot').first().waitFor();
+    expect(await widget.locator('.msg.bot .bubble').first().textContent()).toBe('Hi! I am the virtual assistant. Ask me anything, or ask for a person at any time.');
+    expect(await widget.getByRole('textbox', { name: 'Your message' }).getAttribute('placeholder')).toBe('Write a message…');
+    expect(await widget.getByRole('button', { name: 'Send' }).count()).toBe(1);
+    expect(await widget.locator('.subtitle').textContent()).toBe('Our assistant answers right away');
+  });
+
   it('fills the whole screen of a 375-px phone', async () => {
     await context.close();
     context = await browser!.newContext({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, locale: 'de-DE' });

@@ -84,7 +84,8 @@ export class ChatWidget {
       this.open();
     });
     const restoring = this.restore();
-    if (this.openWhenMounted) restoring.then(() => this.open());
+    // a link like https://shop.example/?chat=open (the help center's fallback link) opens the chat
+    if (this.openWhenMounted || new URLSearchParams(location.search).get('chat') === 'open') restoring.then(() => this.open());
   }
 
   open({ focus = true }: { focus?: boolean } = {}): void {
