@@ -28,7 +28,7 @@ afterAll(async () => {
 beforeEach(async (test) => {
   if (!browser) return test.skip();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(15_000);
 });
 
 afterEach(async () => {
@@ -68,7 +68,7 @@ function saved(page: Page): Promise<{ conversationId: string; token: string; vis
   });
 }
 
-describe('the widget during and after a handoff', () => {
+describe('the widget during and after a handoff', { timeout: 60_000 }, () => {
   it("shows the agent's reply with the agent's name, passes the customer's answer on, and asks for a rating after resolve", async () => {
     const { page, widget, conversationId } = await customerInQueue();
     await server.app.handoff.claim(conversationId, agent);

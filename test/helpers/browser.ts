@@ -50,9 +50,13 @@ export interface AxeViolation {
  */
 export async function seriousAxeViolations(page: Page, selector = 'body'): Promise<AxeViolation[]> {
   // a fade-in measured halfway looks like low contrast: let finite animations finish (spinners run forever)
-  await page.evaluate(() =>
-    Promise.all(document.getAnimations().filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Infinity)).map((a) => a.finished.catch(() => {}))),
-  );
+  // (document.getAnimations() leaves out shadow trees: ask each open shadow root too)
+  await page.evaluate(() => {
+    const roots: Array<Document | ShadowRoot> = [document];
+    for (const element of document.querySelectorAll('*')) if (element.shadowRoot) roots.push(element.shadowRoot);
+    const finite = roots.flatMap((root) => root.getAnimations()).filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime)));
+    return Promise.all(finite.map((a) => a.finished.catch(() => {})));
+  });
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_SOURCE });
   return page.evaluate(async (context) => {
     const axe = (window as any).axe;

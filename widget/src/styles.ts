@@ -50,10 +50,12 @@ a{color:var(--accent)}
 .subtitle{margin:2px 0 0;font-size:13px;color:#fff;opacity:.92}
 .close{flex:none;width:40px;height:40px;border:0;border-radius:10px;background:transparent;color:#fff;display:grid;place-items:center}
 .close:hover{background:rgba(255,255,255,.16)}
-.close:focus-visible,.launcher:focus-visible{outline-color:#fff;box-shadow:0 0 0 5px var(--accent-dark)}
+.close:focus-visible{outline-color:#fff}
+.launcher:focus-visible{outline:3px solid #fff;outline-offset:1px;box-shadow:0 0 0 7px var(--accent-dark)}
 .close svg{width:22px;height:22px;fill:none;stroke:currentColor;stroke-width:2.2;stroke-linecap:round}
 .notice{margin:0;padding:8px 16px;font-size:13px;background:#fff7ed;color:#7c2d12;border-bottom:1px solid #fed7aa}
 .body{position:relative;flex:1;min-height:0;overflow-y:auto;padding:18px 16px 8px;scroll-behavior:smooth;overscroll-behavior:contain}
+.body:focus-visible{outline-offset:-3px}
 .log{display:flex;flex-direction:column;gap:10px}
 .msg{display:flex;flex-direction:column;align-items:flex-start;max-width:100%}
 .msg.customer{align-items:flex-end}

@@ -149,7 +149,8 @@ export class ChatWidget {
     this.log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': t.messages });
     this.typing = h('div', { class: 'typing', role: 'status', hidden: true }, h('span', { 'aria-hidden': 'true' }), h('span', { 'aria-hidden': 'true' }), h('span', { 'aria-hidden': 'true' }), h('span', { class: 'sr' }, t.typing));
     this.ratingSlot = h('div', {});
-    this.body = h('section', { class: 'body', tabindex: '0', 'aria-label': t.messages }, this.log, this.typing, this.ratingSlot);
+    // focusable so the history scrolls by keyboard even when it holds no link or button
+    this.body = h('section', { class: 'body', tabindex: '0', 'aria-label': t.conversation }, this.log, this.typing, this.ratingSlot);
     this.input = h('textarea', {
       id: 'sd-input',
       rows: 1,
@@ -308,7 +309,14 @@ export class ChatWidget {
       this.showAll(messages, true);
       this.setStatus(status);
     } catch (error) {
-      if (session === this.session) this.showProblem(error);
+      if (session !== this.session) throw error;
+      if (error instanceof ApiError && (error.status === 401 || error.status === 404)) {
+        // the conversation is gone (deleted, or the token no longer valid): start afresh
+        this.forget();
+        if (this.isOpen) this.ensureConversation().catch((problem) => this.showProblem(problem));
+      } else {
+        this.showProblem(error);
+      }
       throw error;
     }
   }
