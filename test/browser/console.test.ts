@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Browser, BrowserContext, Dialog, Page } from 'playwright-core';
 import { hashPassword } from '../../server/handoff/passwords.js';
 import { launchBrowser, seriousAxeViolations, startListeningApp, type ListeningApp } from '../helpers/browser.js';
+import { ensureConsoleBundle } from '../helpers/agents.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS; // a directory: set it to look at the console
@@ -17,6 +18,7 @@ let context: BrowserContext;
 beforeAll(async () => {
   browser = await launchBrowser();
   if (!browser) return;
+  await ensureConsoleBundle();
   server = await startListeningApp();
   await server.app.agents.create({ login: 'anna', displayName: 'Anna', passwordHash: await hashPassword('anna-password'), role: 'agent' });
 });

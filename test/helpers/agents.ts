@@ -71,3 +71,19 @@ export function registeredRoutes(app: FastifyInstance): Array<{ method: string; 
   }
   return routes;
 }
+
+/**
+ * Builds the console bundle when its source is newer than public/build/agent-console.js (npm test does it in
+ * pretest; this keeps `npx vitest run test/browser/console…` honest when run on its own).
+ */
+export async function ensureConsoleBundle(): Promise<void> {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const root = path.resolve(import.meta.dirname, '../..');
+  const outfile = path.join(root, 'public/build/agent-console.js');
+  const sources = path.join(root, 'server/handoff/console');
+  const newest = Math.max(...fs.readdirSync(sources).map((f) => fs.statSync(path.join(sources, f)).mtimeMs), fs.statSync(path.join(root, 'server/handoff/agent-json.ts')).mtimeMs);
+  if (fs.existsSync(outfile) && fs.statSync(outfile).mtimeMs >= newest) return;
+  const { build } = await import('esbuild');
+  await build({ entryPoints: [path.join(sources, 'index.ts')], outfile, bundle: true, minify: true, format: 'iife', target: ['es2020'], legalComments: 'none', logLevel: 'warning' });
+}
