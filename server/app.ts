@@ -43,7 +43,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ownsStore = !options.store;
-  const store = options.store ?? (await openStore(config.databaseUrl));
+  const store = options.store ?? (await openStore(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous }));
   if (ownsStore) app.addHook('onClose', async () => store.close());
 
   await app.register(swagger, {

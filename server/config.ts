@@ -20,6 +20,8 @@ export interface Config {
   kbDir: string;
   /** `sqlite:<file>` (default, under DATA_DIR) or a postgres:// URL. */
   databaseUrl: string;
+  /** SQLite durability: full (survives a power cut) or normal (survives a process crash; faster writes) */
+  sqliteSynchronous: 'full' | 'normal';
   logLevel: string;
   /** Pretty logs for a terminal; JSON otherwise. */
   logPretty: boolean;
@@ -137,6 +139,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL', `must start with postgres:// (or sqlite: for a file), got "${databaseUrl}"`);
   }
+  const sqliteSynchronous = (env.SQLITE_SYNCHRONOUS || 'full').toLowerCase();
+  if (sqliteSynchronous !== 'full' && sqliteSynchronous !== 'normal') throw new ConfigError('SQLITE_SYNCHRONOUS', `must be full or normal, got "${env.SQLITE_SYNCHRONOUS}"`);
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
 
@@ -147,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     kbDir,
     databaseUrl,
+    sqliteSynchronous,
     logLevel,
     logPretty: boolean(env, 'LOG_PRETTY', Boolean(process.stdout.isTTY)),
     kbWatch: boolean(env, 'KB_WATCH', true),

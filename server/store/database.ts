@@ -22,6 +22,11 @@ export interface Store {
 export interface OpenStoreOptions {
   /** PostgreSQL only: work inside this schema (created when missing); tests use one schema each. */
   schema?: string;
+  /**
+   * SQLite only: `full` (default) syncs the WAL on every commit, so an acknowledged message survives
+   * even a power cut; `normal` survives a process crash but not a power cut, and writes ~50x faster.
+   */
+  sqliteSynchronous?: 'full' | 'normal';
 }
 
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
@@ -35,8 +40,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     connection.pragma('journal_mode = WAL');
     connection.pragma('foreign_keys = ON');
     connection.pragma('busy_timeout = 5000');
-    // WAL with synchronous=FULL: a message acknowledged is on disk, even if the machine loses power.
-    connection.pragma('synchronous = FULL');
+    connection.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
   } else {
     dialect = 'postgres';
