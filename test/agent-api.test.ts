@@ -144,7 +144,6 @@ describe('the agent API', () => {
     const { app } = await start();
     await addAgent(app, 'anna', 'Anna');
     const anna = await logIn(app, 'anna');
-    await app.kb.reload();
     const response = await anna.get('/api/agent/kb/search?q=' + encodeURIComponent('How much does shipping cost?') + '&locale=en');
     expect(response.statusCode).toBe(200);
     const { hits } = response.json();
