@@ -5,10 +5,11 @@ import { analyzerFor, DEFAULT_SETTINGS, Ranker, trainModel, type ModelSettings }
 import { readBenchKb, readQuestions } from './dev-articles.js';
 
 const [dir, ...overrides] = process.argv.slice(2);
-const settings: ModelSettings = { ...DEFAULT_SETTINGS };
+const settings: ModelSettings = { ...DEFAULT_SETTINGS, features: { ...DEFAULT_SETTINGS.features } };
 for (const o of overrides) {
   const [k, v] = o.split('=');
-  (settings as unknown as Record<string, number>)[k] = Number(v);
+  const target = (k in settings.features ? settings.features : settings) as unknown as Record<string, number | boolean>;
+  target[k] = v === 'true' ? true : v === 'false' ? false : Number.isNaN(Number(v)) ? v as never : Number(v);
 }
 const kb = readBenchKb(path.join(dir, 'kb'));
 const questions = readQuestions(path.join(dir, 'questions.jsonl'));

@@ -1,73 +1,212 @@
 // Multinomial logistic regression (softmax over articles) on sparse features, trained with L-BFGS.
 // Small on purpose: a few-shot KB has tens of examples per article, so a linear model trained in a
 // second beats heuristics, and there is no well-kept JS library for it.
+// On a large KB, each example (and each query) is contrasted only with the articles whose centroids
+// are most similar to it, and a weight exists only for a feature and an article that some example
+// brings together: training stays within seconds and memory within megabytes on a thousand articles.
 import type { SparseVector } from './features.js';
 
 export interface TrainingOptions {
   /** L2 penalty on the weights (objective: sum of cross-entropies + l2/2 ||W||^2) */
   l2: number;
   iterations: number;
+  /** (feature, article) pairs one training pass may touch: sets how many rivals each example gets */
+  budget: number;
+  /** never fewer rivals than this (unless the KB has fewer articles) */
+  minRivals: number;
 }
 
 export interface ClassifierData {
-  features: number;
   classes: number;
-  /** row-major features x classes, then one bias per class */
+  /** for feature f, its weights are weights[rowStart[f] .. rowStart[f+1]), for the classes in columns[] (sorted) */
+  rowStart: Int32Array;
+  columns: Int32Array;
   weights: Float32Array;
+  bias: Float32Array;
+  /** how many articles besides its own each example was contrasted with; queries get one more */
+  rivals: number;
+  /** article centroids as an inverted index by feature */
+  centroidStart: Int32Array;
+  centroidColumns: Int32Array;
+  centroidValues: Float32Array;
 }
+
+type CentroidIndex = Pick<ClassifierData, 'centroidStart' | 'centroidColumns' | 'centroidValues'>;
+
+/** Postings one centroid lookup may read: rare (telling) features first, the commonest are skipped on a big KB. */
+const CENTROID_POSTINGS_BUDGET = 5_000;
 
 export class SoftmaxClassifier {
   constructor(readonly data: ClassifierData) {}
 
-  /** Probabilities over all classes for one example. */
-  predict(x: SparseVector, out = new Float64Array(this.data.classes)): Float64Array {
-    const { classes: c, weights, features } = this.data;
-    const biasAt = features * c;
-    for (let k = 0; k < c; k++) out[k] = weights[biasAt + k];
+  /** The articles the query is contrasted with and their probabilities, best first. */
+  predict(x: SparseVector): Array<{ article: number; probability: number }> {
+    const { rowStart, columns, weights, bias, classes, rivals } = this.data;
+    const candidates = rivals + 1 >= classes ? allClasses(classes, -1) : nearestCentroids(x, this.data, classes, rivals + 1, -1);
+    const scores = new Float64Array(candidates.length);
+    for (let k = 0; k < candidates.length; k++) scores[k] = bias[candidates[k]];
     for (let j = 0; j < x.indices.length; j++) {
-      const row = x.indices[j] * c;
-      const v = x.values[j];
-      for (let k = 0; k < c; k++) out[k] += v * weights[row + k];
+      const f = x.indices[j];
+      const from = rowStart[f];
+      const to = rowStart[f + 1];
+      if (from === to) continue;
+      for (let k = 0; k < candidates.length; k++) {
+        const p = find(columns, from, to, candidates[k]);
+        if (p >= 0) scores[k] += x.values[j] * weights[p];
+      }
     }
-    softmaxInPlace(out);
-    return out;
+    softmaxInPlace(scores);
+    return candidates.map((article, k) => ({ article, probability: scores[k] })).sort((a, b) => b.probability - a.probability || a.article - b.article);
   }
 
   static train(examples: SparseVector[], labels: number[], features: number, classes: number, options: TrainingOptions): SoftmaxClassifier {
-    const size = features * classes + classes;
+    const centroids = centroidIndex(examples, labels, features, classes);
+    const pairsPerRival = examples.reduce((sum, x) => sum + x.indices.length, 0);
+    const rivals = Math.min(classes - 1, Math.max(options.minRivals, Math.floor(options.budget / Math.max(1, pairsPerRival)) - 1));
+    // each example is contrasted with its own article first, then its rivals
+    const candidates = examples.map((x, i) => [labels[i], ...(rivals === classes - 1 ? allClasses(classes, labels[i]) : nearestCentroids(x, centroids, classes, rivals, labels[i]))]);
+
+    // Weights exist for each (feature, article) pair some example brings together. Built feature by
+    // feature with a stamp array: no per-pair hashing, linear in the number of pairs.
+    const examplesOf: number[][] = Array.from({ length: features }, () => []);
+    examples.forEach((x, i) => x.indices.forEach((f) => examplesOf[f].push(i)));
+    const offsets = new Int32Array(examples.length + 1);
+    examples.forEach((x, i) => (offsets[i + 1] = offsets[i] + x.indices.length * candidates[i].length));
+    const pairs = new Int32Array(offsets[examples.length]);
+    const featureSlot = new Int32Array(examples.length);
+    const rowStart = new Int32Array(features + 1);
+    const columnList: number[] = [];
+    const stamp = new Int32Array(classes).fill(-1);
+    const position = new Int32Array(classes);
+    for (let f = 0; f < features; f++) {
+      const row: number[] = [];
+      for (const i of examplesOf[f]) for (const c of candidates[i]) if (stamp[c] !== f) (stamp[c] = f), row.push(c);
+      row.sort((a, b) => a - b);
+      row.forEach((c, k) => (position[c] = rowStart[f] + k));
+      rowStart[f + 1] = rowStart[f] + row.length;
+      for (const c of row) columnList.push(c);
+      for (const i of examplesOf[f]) {
+        // an example's features are in ascending order, so f is its next feature row
+        const at = offsets[i] + featureSlot[i]++ * candidates[i].length;
+        candidates[i].forEach((c, k) => (pairs[at + k] = position[c]));
+      }
+    }
+    const columns = Int32Array.from(columnList);
+    const size = columns.length;
+
     const scores = new Float64Array(classes);
     const objective = (w: Float64Array, grad: Float64Array): number => {
       grad.fill(0);
       let loss = 0;
-      const biasAt = features * classes;
       for (let i = 0; i < examples.length; i++) {
         const x = examples[i];
-        for (let k = 0; k < classes; k++) scores[k] = w[biasAt + k];
-        for (let j = 0; j < x.indices.length; j++) {
-          const row = x.indices[j] * classes;
+        const cands = candidates[i];
+        const k = cands.length;
+        const local = scores.subarray(0, k);
+        for (let c = 0; c < k; c++) local[c] = w[size + cands[c]];
+        for (let j = 0, at = offsets[i]; j < x.indices.length; j++, at += k) {
           const v = x.values[j];
-          for (let k = 0; k < classes; k++) scores[k] += v * w[row + k];
+          for (let c = 0; c < k; c++) local[c] += v * w[pairs[at + c]];
         }
-        softmaxInPlace(scores);
-        const y = labels[i];
-        loss -= Math.log(Math.max(scores[y], 1e-300));
-        scores[y] -= 1;
-        for (let j = 0; j < x.indices.length; j++) {
-          const row = x.indices[j] * classes;
+        softmaxInPlace(local);
+        loss -= Math.log(Math.max(local[0], 1e-300));
+        local[0] -= 1;
+        for (let j = 0, at = offsets[i]; j < x.indices.length; j++, at += k) {
           const v = x.values[j];
-          for (let k = 0; k < classes; k++) grad[row + k] += v * scores[k];
+          for (let c = 0; c < k; c++) grad[pairs[at + c]] += v * local[c];
         }
-        for (let k = 0; k < classes; k++) grad[biasAt + k] += scores[k];
+        for (let c = 0; c < k; c++) grad[size + cands[c]] += local[c];
       }
-      for (let i = 0; i < biasAt; i++) {
-        loss += 0.5 * options.l2 * w[i] * w[i];
-        grad[i] += options.l2 * w[i];
+      for (let p = 0; p < size; p++) {
+        loss += 0.5 * options.l2 * w[p] * w[p];
+        grad[p] += options.l2 * w[p];
       }
       return loss;
     };
-    const w = lbfgs(objective, new Float64Array(size), options.iterations);
-    return new SoftmaxClassifier({ features, classes, weights: Float32Array.from(w) });
+    const w = lbfgs(objective, new Float64Array(size + classes), options.iterations);
+    return new SoftmaxClassifier({
+      classes,
+      rowStart,
+      columns,
+      weights: Float32Array.from(w.subarray(0, size)),
+      bias: Float32Array.from(w.subarray(size)),
+      rivals,
+      ...centroids,
+    });
   }
+}
+
+function allClasses(classes: number, except: number): number[] {
+  const all: number[] = [];
+  for (let c = 0; c < classes; c++) if (c !== except) all.push(c);
+  return all;
+}
+
+/** Position of value in sorted[from, to), or -1. */
+function find(sorted: Int32Array, from: number, to: number, value: number): number {
+  let lo = from;
+  let hi = to - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else if (sorted[mid] > value) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** Each article's summed example vectors, normalised, as an inverted index by feature. */
+function centroidIndex(examples: SparseVector[], labels: number[], features: number, classes: number): CentroidIndex {
+  const rows: Array<Map<number, number>> = Array.from({ length: features }, () => new Map());
+  examples.forEach((x, i) => x.indices.forEach((f, j) => rows[f].set(labels[i], (rows[f].get(labels[i]) ?? 0) + x.values[j])));
+  const norms = new Float64Array(classes);
+  for (const row of rows) for (const [c, v] of row) norms[c] += v * v;
+  const centroidStart = new Int32Array(features + 1);
+  rows.forEach((row, f) => (centroidStart[f + 1] = centroidStart[f] + row.size));
+  const centroidColumns = new Int32Array(centroidStart[features]);
+  const centroidValues = new Float32Array(centroidStart[features]);
+  rows.forEach((row, f) => {
+    let at = centroidStart[f];
+    for (const [c, v] of row) {
+      centroidColumns[at] = c;
+      centroidValues[at++] = v / Math.sqrt(norms[c]);
+    }
+  });
+  return { centroidStart, centroidColumns, centroidValues };
+}
+
+/** The `count` classes (other than `except`) whose centroids are most similar to x, best first. */
+function nearestCentroids(x: SparseVector, index: CentroidIndex, classes: number, count: number, except: number): number[] {
+  const similarity = new Float64Array(classes);
+  const order = Array.from(x.indices.keys()).sort(
+    (a, b) => postings(index, x.indices[a]) - postings(index, x.indices[b]) || a - b,
+  );
+  let read = 0;
+  for (const j of order) {
+    const f = x.indices[j];
+    const from = index.centroidStart[f];
+    const to = index.centroidStart[f + 1];
+    if (read > 0 && read + (to - from) > CENTROID_POSTINGS_BUDGET) break;
+    read += to - from;
+    for (let p = from; p < to; p++) similarity[index.centroidColumns[p]] += x.values[j] * index.centroidValues[p];
+  }
+  // keep the best `count` in a small sorted list (count is far below the number of classes here)
+  const best: number[] = [];
+  for (let c = 0; c < classes; c++) {
+    if (c === except) continue;
+    if (best.length === count && !(similarity[c] > similarity[best[count - 1]])) continue;
+    let at = best.length === count ? count - 1 : best.length;
+    while (at > 0 && similarity[best[at - 1]] < similarity[c]) {
+      best[at] = best[at - 1];
+      at--;
+    }
+    best[at] = c;
+  }
+  return best;
+}
+
+function postings(index: CentroidIndex, f: number): number {
+  return index.centroidStart[f + 1] - index.centroidStart[f];
 }
 
 export function softmaxInPlace(a: Float64Array): void {
@@ -127,19 +266,16 @@ export function lbfgs(f: (x: Float64Array, grad: Float64Array) => number, x0: Fl
       step *= 0.5;
     }
     if (!(fNew < fx)) break;
-    const sk = new Float64Array(n);
-    const yk = new Float64Array(n);
+    // reuse the oldest history vectors once the memory is full
+    const sk = s.length === memory ? s.shift()! : new Float64Array(n);
+    const yk = y.length === memory ? y.shift()! : new Float64Array(n);
+    if (rho.length === memory) rho.shift();
     for (let i = 0; i < n; i++) {
       sk[i] = xNew[i] - x[i];
       yk[i] = gNew[i] - g[i];
     }
     const sy = dot(sk, yk);
     if (sy > 1e-10) {
-      if (s.length === memory) {
-        s.shift();
-        y.shift();
-        rho.shift();
-      }
       s.push(sk);
       y.push(yk);
       rho.push(1 / sy);

@@ -8,18 +8,34 @@ export interface SparseVector {
   values: Float32Array;
 }
 
+export interface FeatureOptions {
+  /** shortest and longest character n-gram inside a word */
+  minGram: number;
+  maxGram: number;
+  /** weight of the word block against the character block (each is L2-normalised first) */
+  wordWeight: number;
+  /** also count the words as written (before stemming) */
+  surfaceWords: boolean;
+  /** character n-grams across word boundaries too (catch two-word phrases without word bigrams) */
+  crossWord: boolean;
+}
+
+export const DEFAULT_FEATURES: FeatureOptions = { minGram: 3, maxGram: 4, wordWeight: 1, surfaceWords: false, crossWord: false };
+
 export interface FeatureSpaceData {
   names: string[];
   idf: number[];
+  options: FeatureOptions;
 }
 
-function rawCounts(text: AnalyzedText): { words: Map<string, number>; grams: Map<string, number> } {
+function rawCounts(text: AnalyzedText, options: FeatureOptions): { words: Map<string, number>; grams: Map<string, number> } {
   const words = new Map<string, number>();
   for (const t of text.terms) words.set(t, (words.get(t) ?? 0) + 1);
+  if (options.surfaceWords) for (const w of text.words) words.set(`=${w}`, (words.get(`=${w}`) ?? 0) + 1);
   const grams = new Map<string, number>();
-  for (const w of text.words) {
+  for (const w of options.crossWord ? [text.words.join(' ')] : text.words) {
     const padded = ` ${w} `;
-    for (let n = 3; n <= 4; n++) {
+    for (let n = options.minGram; n <= options.maxGram; n++) {
       for (let i = 0; i + n <= padded.length; i++) {
         const g = padded.slice(i, i + n);
         grams.set(g, (grams.get(g) ?? 0) + 1);
@@ -35,6 +51,7 @@ export class FeatureSpace {
   private constructor(
     readonly names: string[],
     readonly idf: Float32Array,
+    readonly options: FeatureOptions,
   ) {
     names.forEach((name, i) => this.index.set(name, i));
   }
@@ -43,10 +60,10 @@ export class FeatureSpace {
     return this.names.length;
   }
 
-  static fit(texts: AnalyzedText[]): FeatureSpace {
+  static fit(texts: AnalyzedText[], options: FeatureOptions = DEFAULT_FEATURES): FeatureSpace {
     const df = new Map<string, number>();
     for (const text of texts) {
-      const { words, grams } = rawCounts(text);
+      const { words, grams } = rawCounts(text, options);
       for (const w of words.keys()) df.set(`w${w}`, (df.get(`w${w}`) ?? 0) + 1);
       for (const g of grams.keys()) df.set(`c${g}`, (df.get(`c${g}`) ?? 0) + 1);
     }
@@ -54,22 +71,22 @@ export class FeatureSpace {
     const n = texts.length;
     const idf = new Float32Array(names.length);
     names.forEach((name, i) => (idf[i] = Math.log((1 + n) / (1 + df.get(name)!)) + 1));
-    return new FeatureSpace(names, idf);
+    return new FeatureSpace(names, idf, options);
   }
 
   static fromData(data: FeatureSpaceData): FeatureSpace {
-    return new FeatureSpace(data.names, Float32Array.from(data.idf));
+    return new FeatureSpace(data.names, Float32Array.from(data.idf), data.options);
   }
 
   toData(): FeatureSpaceData {
-    return { names: this.names, idf: Array.from(this.idf) };
+    return { names: this.names, idf: Array.from(this.idf), options: this.options };
   }
 
   vectorize(text: AnalyzedText): SparseVector {
-    const { words, grams } = rawCounts(text);
+    const { words, grams } = rawCounts(text, this.options);
     const indices: number[] = [];
     const values: number[] = [];
-    const block = (counts: Map<string, number>, prefix: string) => {
+    const block = (counts: Map<string, number>, prefix: string, weight: number) => {
       const start = values.length;
       let norm = 0;
       for (const [key, count] of counts) {
@@ -81,10 +98,12 @@ export class FeatureSpace {
         norm += v * v;
       }
       norm = Math.sqrt(norm);
-      if (norm > 0) for (let k = start; k < values.length; k++) values[k] /= norm;
+      if (norm > 0) for (let k = start; k < values.length; k++) values[k] *= weight / norm;
     };
-    block(words, 'w');
-    block(grams, 'c');
-    return { indices: Int32Array.from(indices), values: Float32Array.from(values) };
+    block(words, 'w', this.options.wordWeight);
+    block(grams, 'c', 1);
+    // ascending feature order: the classifier lays out its per-example weight tables that way
+    const order = Array.from(indices.keys()).sort((a, b) => indices[a] - indices[b]);
+    return { indices: Int32Array.from(order, (k) => indices[k]), values: Float32Array.from(order, (k) => values[k]) };
   }
 }

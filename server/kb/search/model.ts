@@ -2,8 +2,8 @@
 // from articles to plain data (so a worker thread can run it and a cache file can hold it).
 import type { Article, SynonymGroups } from '../types.js';
 import { createAnalyzer, type Analyzer } from './analysis.js';
-import { SoftmaxClassifier } from './classifier.js';
-import { FeatureSpace, type FeatureSpaceData, type SparseVector } from './features.js';
+import { SoftmaxClassifier, type ClassifierData } from './classifier.js';
+import { DEFAULT_FEATURES, FeatureSpace, type FeatureOptions, type FeatureSpaceData, type SparseVector } from './features.js';
 import { LexicalIndex, type LexicalDocument } from './lexical.js';
 
 export interface ModelSettings {
@@ -12,15 +12,18 @@ export interface ModelSettings {
   iterations: number;
   /** weight of the lunr score (normalised to the best hit) added to the classifier's log-probability */
   lexicalWeight: number;
+  /** (feature, article) pairs a training pass may touch; more means more rivals per example on a big KB */
+  budget: number;
+  minRivals: number;
+  features: FeatureOptions;
 }
 
-export const DEFAULT_SETTINGS: ModelSettings = { l2: 1, iterations: 20, lexicalWeight: 0 };
+export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 20, lexicalWeight: 0, budget: 12_000_000, minRivals: 10, features: DEFAULT_FEATURES };
 
 export interface TrainedModel {
   ids: string[];
   features: FeatureSpaceData;
-  classes: number;
-  weights: Float32Array;
+  classifier: ClassifierData;
   lexical: object;
 }
 
@@ -56,17 +59,17 @@ export function lexicalDocument(analyzer: Analyzer, article: Article): LexicalDo
 
 export function trainModel(analyzer: Analyzer, articles: Article[], settings: ModelSettings = DEFAULT_SETTINGS): TrainedModel {
   const texts = articles.flatMap((a, label) => trainingTexts(a).map((t) => ({ text: analyzer.analyze(t), label })));
-  const space = FeatureSpace.fit(texts.map((t) => t.text));
+  const space = FeatureSpace.fit(texts.map((t) => t.text), settings.features);
   const vectors = texts.map((t) => space.vectorize(t.text));
   const classifier = SoftmaxClassifier.train(
     vectors,
     texts.map((t) => t.label),
     space.size,
     articles.length,
-    { l2: settings.l2, iterations: settings.iterations },
+    { l2: settings.l2, iterations: settings.iterations, budget: settings.budget, minRivals: settings.minRivals },
   );
   const lexical = LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)));
-  return { ids: articles.map((a) => a.id), features: space.toData(), classes: articles.length, weights: classifier.data.weights, lexical: lexical.toJSON() };
+  return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toJSON() };
 }
 
 /** A trained model ready to rank: feature space, classifier and lunr index rebuilt from their data. */
@@ -82,7 +85,7 @@ export class Ranker {
     readonly settings: ModelSettings = DEFAULT_SETTINGS,
   ) {
     this.space = FeatureSpace.fromData(model.features);
-    this.classifier = new SoftmaxClassifier({ features: this.space.size, classes: model.classes, weights: model.weights });
+    this.classifier = new SoftmaxClassifier(model.classifier);
     this.lexical = LexicalIndex.load(model.lexical);
     this.position = new Map(model.ids.map((id, i) => [id, i]));
   }
@@ -96,21 +99,24 @@ export class Ranker {
   rank(query: string): RankedArticle[] {
     const { vector, terms } = this.vectorize(query);
     if (terms.length === 0) return [];
-    const probabilities = this.classifier.predict(vector);
-    const scores = new Float64Array(probabilities.length);
-    for (let k = 0; k < scores.length; k++) scores[k] = Math.log(Math.max(probabilities[k], 1e-300));
+    const predicted = this.classifier.predict(vector);
+    const scores = new Map(predicted.map((p) => [p.article, Math.log(Math.max(p.probability, 1e-300))]));
     if (this.settings.lexicalWeight > 0) {
       const lexical = this.lexical.search(terms);
       let best = 0;
       for (const s of lexical.values()) best = Math.max(best, s);
-      if (best > 0) for (const [id, s] of lexical) scores[this.position.get(id)!] += (this.settings.lexicalWeight * s) / best;
+      for (const [id, s] of lexical) {
+        const k = this.position.get(id)!;
+        const score = scores.get(k);
+        if (score !== undefined && best > 0) scores.set(k, score + (this.settings.lexicalWeight * s) / best);
+      }
     }
     let max = -Infinity;
-    for (const s of scores) max = Math.max(max, s);
+    for (const s of scores.values()) max = Math.max(max, s);
     let sum = 0;
-    for (const s of scores) sum += Math.exp(s - max);
+    for (const s of scores.values()) sum += Math.exp(s - max);
     const ranked: RankedArticle[] = [];
-    for (let k = 0; k < scores.length; k++) ranked.push({ index: k, score: scores[k], probability: Math.exp(scores[k] - max) / sum });
-    return ranked.sort((a, b) => b.score - a.score);
+    for (const [index, score] of scores) ranked.push({ index, score, probability: Math.exp(score - max) / sum });
+    return ranked.sort((a, b) => b.score - a.score || a.index - b.index);
   }
 }
