@@ -8,5 +8,6 @@ export default defineConfig({
     // two cores: browser and database suites in parallel files, but not more than the machine can take
     maxWorkers: 2,
     pool: 'forks',
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });
