@@ -1,12 +1,16 @@
 // The search engine's contract: build an index for one locale's articles, then answer queries.
-// A classifier trained on each article's title and alternative questions ranks the articles, lunr
-// over the whole article adds lexical evidence, and thresholds calibrated on the KB itself say
-// how confident a hit must be to answer.
+// A classifier trained on each article's title and alternative questions ranks the articles, and
+// thresholds calibrated on the KB itself say how confident a hit must be to answer. Training runs
+// in a worker thread and its result is cached on disk, keyed by the content.
+import { Worker } from 'node:worker_threads';
 import type { Article, SynonymGroups } from '../types.js';
-import { chooseThresholds, crossValidate, type Calibration } from './calibration.js';
-import { analyzerFor, DEFAULT_SETTINGS, Ranker, trainModel, type ModelSettings } from './model.js';
+import type { Calibration } from './calibration.js';
+import { modelKey, readCachedModel, writeCachedModel } from './model-cache.js';
+import { analyzerFor, DEFAULT_SETTINGS, Ranker, type ModelSettings } from './model.js';
+import { trainLocale, type TrainedLocale, type TrainingInput } from './training.js';
 
 export type { Calibration };
+export { ENGINE_VERSION } from './model-cache.js';
 
 export interface EngineHit {
   id: string;
@@ -20,35 +24,72 @@ export interface LocaleIndex {
   locale: string;
   search(query: string, limit: number): EngineHit[];
   calibration: Calibration;
+  /** how this index came to be: trained in a worker thread, inline, or read from the disk cache */
+  source: 'worker' | 'inline' | 'cache' | 'empty';
 }
 
 export interface BuildOptions {
+  /** editor synonym groups for this locale (words in a group are the same word) */
   synonyms?: SynonymGroups;
+  /** folder for trained models; unset: no cache */
+  cacheDir?: string;
+  /** train in this thread instead of a worker thread (scripts and tests that want no thread) */
+  inline?: boolean;
   /** engine tuning; the defaults are what bench:quality measured best */
   settings?: Partial<ModelSettings>;
 }
 
-/** Confidence of a ranking: the combined probability of the first article. */
-function confidenceOf(ranker: Ranker, query: string): { top: number[]; confidence: number } {
-  const ranked = ranker.rank(query);
-  return { top: ranked.slice(0, 3).map((r) => r.index), confidence: ranked[0]?.probability ?? 0 };
-}
-
 export async function buildLocaleIndex(locale: string, articles: Article[], options: BuildOptions = {}): Promise<LocaleIndex> {
-  const settings = { ...DEFAULT_SETTINGS, ...options.settings };
-  const analyzer = analyzerFor(locale, articles, options.synonyms);
-  if (articles.length === 0) return { locale, calibration: chooseThresholds([]), search: () => [] };
-  const model = trainModel(analyzer, articles, settings);
-  const ranker = new Ranker(analyzer, model, settings);
-  const calibration = chooseThresholds(crossValidate(analyzer, articles, settings, confidenceOf));
+  if (articles.length === 0) return { locale, calibration: { answerAt: 1, suggestAt: 1 }, source: 'empty', search: () => [] };
+  const input: TrainingInput = {
+    locale,
+    articles: articles.map(searchableFields),
+    synonyms: options.synonyms ?? [],
+    settings: { ...DEFAULT_SETTINGS, ...options.settings, features: { ...DEFAULT_SETTINGS.features, ...options.settings?.features } },
+  };
+  const key = modelKey(input);
+  let source: LocaleIndex['source'] = 'cache';
+  let trained = options.cacheDir ? await readCachedModel(options.cacheDir, locale, key) : undefined;
+  if (!trained) {
+    source = options.inline ? 'inline' : 'worker';
+    trained = options.inline ? trainLocale(input) : await trainInWorker(input);
+    if (options.cacheDir) await writeCachedModel(options.cacheDir, locale, key, trained);
+  }
+  const { model, calibration } = trained;
+  const ranker = new Ranker(analyzerFor(locale, input.articles, input.synonyms), model, input.settings);
   return {
     locale,
     calibration,
+    source,
     search(query, limit) {
       return ranker
         .rank(query)
-        .slice(0, limit)
+        .slice(0, Math.max(0, limit))
         .map((r) => ({ id: model.ids[r.index], score: r.score, confidence: r.probability }));
     },
   };
+}
+
+/** Only what search reads goes to the worker and into the cache key (not rendered HTML, paths or dates). */
+function searchableFields(a: Article): Article {
+  return { ...a, body: '', html: '', path: '', updated: '', links: [] };
+}
+
+function trainInWorker(input: TrainingInput): Promise<TrainedLocale> {
+  const entry = new URL(`./train-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./train-worker-boot.mjs', import.meta.url), { workerData: { entry, input } });
+    let settled = false;
+    worker.once('message', (result: TrainedLocale) => {
+      settled = true;
+      resolve(result);
+    });
+    worker.once('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`search training worker exited with code ${code} before finishing`));
+    });
+  });
 }

@@ -61,7 +61,12 @@ export async function readQuestions(file: string): Promise<EvalQuestion[]> {
 
 export async function evaluate(options: { kbDir: string; questions: EvalQuestion[]; cacheDir?: string; policy?: PolicyOptions }): Promise<EvalReport> {
   const started = performance.now();
-  const kb = await createKnowledgeBase({ kbDir: options.kbDir, publicUrl: 'http://localhost', watch: false, cacheDir: options.cacheDir });
+  const logger = {
+    info() {},
+    warn: (message: string) => console.error(message),
+    error: (details: object, message: string) => console.error(message, details),
+  };
+  const kb = await createKnowledgeBase({ kbDir: options.kbDir, publicUrl: 'http://localhost', watch: false, cacheDir: options.cacheDir, logger });
   const buildMs = performance.now() - started;
   try {
     const problems = kb.problems().map((p) => `${p.file}:${p.line}: ${p.message}`);

@@ -1,0 +1,30 @@
+// Everything expensive about a locale's index, as one pure function from articles to plain data:
+// the worker thread runs it off the request path, and the result is what the disk cache keeps.
+import type { Article, SynonymGroups } from '../types.js';
+import { chooseThresholds, crossValidate, type Calibration } from './calibration.js';
+import { analyzerFor, Ranker, trainModel, type ModelSettings, type TrainedModel } from './model.js';
+
+export interface TrainingInput {
+  locale: string;
+  articles: Article[];
+  synonyms: SynonymGroups;
+  settings: ModelSettings;
+}
+
+export interface TrainedLocale {
+  model: TrainedModel;
+  calibration: Calibration;
+}
+
+/** Confidence of a ranking: the combined probability of the first article. */
+export function confidenceOf(ranker: Ranker, query: string): { top: number[]; confidence: number } {
+  const ranked = ranker.rank(query);
+  return { top: ranked.slice(0, 3).map((r) => r.index), confidence: ranked[0]?.probability ?? 0 };
+}
+
+export function trainLocale(input: TrainingInput): TrainedLocale {
+  const analyzer = analyzerFor(input.locale, input.articles, input.synonyms);
+  const model = trainModel(analyzer, input.articles, input.settings);
+  const calibration = chooseThresholds(crossValidate(analyzer, input.articles, input.settings, confidenceOf));
+  return { model, calibration };
+}
