@@ -14,6 +14,10 @@ export interface TrainingOptions {
   budget: number;
   /** never fewer rivals than this (unless the KB has fewer articles) */
   minRivals: number;
+  /** scale of the centroid weights training starts from */
+  warmStart: number;
+  /** exactly this many rivals (cross-validation copies the full model's contrast this way) */
+  rivals?: number;
 }
 
 export interface ClassifierData {
@@ -62,7 +66,7 @@ export class SoftmaxClassifier {
   static train(examples: SparseVector[], labels: number[], features: number, classes: number, options: TrainingOptions): SoftmaxClassifier {
     const centroids = centroidIndex(examples, labels, features, classes);
     const pairsPerRival = examples.reduce((sum, x) => sum + x.indices.length, 0);
-    const rivals = Math.min(classes - 1, Math.max(options.minRivals, Math.floor(options.budget / Math.max(1, pairsPerRival)) - 1));
+    const rivals = Math.min(classes - 1, options.rivals ?? Math.max(options.minRivals, Math.floor(options.budget / Math.max(1, pairsPerRival)) - 1));
     // each example is contrasted with its own article first, then its rivals
     const candidates = examples.map((x, i) => [labels[i], ...(rivals === classes - 1 ? allClasses(classes, labels[i]) : nearestCentroids(x, centroids, classes, rivals, labels[i]))]);
 
@@ -95,35 +99,52 @@ export class SoftmaxClassifier {
     const size = columns.length;
 
     const scores = new Float64Array(classes);
+    // the passes over the examples read and write single-precision copies: half the memory traffic
+    const weights32 = new Float32Array(size + classes);
+    const grad32 = new Float32Array(size + classes);
     const objective = (w: Float64Array, grad: Float64Array): number => {
-      grad.fill(0);
+      weights32.set(w);
+      grad32.fill(0);
       let loss = 0;
       for (let i = 0; i < examples.length; i++) {
         const x = examples[i];
         const cands = candidates[i];
         const k = cands.length;
-        const local = scores.subarray(0, k);
-        for (let c = 0; c < k; c++) local[c] = w[size + cands[c]];
+        for (let c = 0; c < k; c++) scores[c] = weights32[size + cands[c]];
         for (let j = 0, at = offsets[i]; j < x.indices.length; j++, at += k) {
           const v = x.values[j];
-          for (let c = 0; c < k; c++) local[c] += v * w[pairs[at + c]];
+          for (let c = 0; c < k; c++) scores[c] += v * weights32[pairs[at + c]];
         }
-        softmaxInPlace(local);
-        loss -= Math.log(Math.max(local[0], 1e-300));
-        local[0] -= 1;
+        // softmax over the first k scores
+        let max = -Infinity;
+        for (let c = 0; c < k; c++) if (scores[c] > max) max = scores[c];
+        let sum = 0;
+        for (let c = 0; c < k; c++) sum += scores[c] = Math.exp(scores[c] - max);
+        for (let c = 0; c < k; c++) scores[c] /= sum;
+        loss -= Math.log(Math.max(scores[0], 1e-300));
+        scores[0] -= 1;
         for (let j = 0, at = offsets[i]; j < x.indices.length; j++, at += k) {
           const v = x.values[j];
-          for (let c = 0; c < k; c++) grad[pairs[at + c]] += v * local[c];
+          for (let c = 0; c < k; c++) grad32[pairs[at + c]] += v * scores[c];
         }
-        for (let c = 0; c < k; c++) grad[size + cands[c]] += local[c];
+        for (let c = 0; c < k; c++) grad32[size + cands[c]] += scores[c];
       }
+      for (let p = 0; p < size + classes; p++) grad[p] = grad32[p];
       for (let p = 0; p < size; p++) {
         loss += 0.5 * options.l2 * w[p] * w[p];
         grad[p] += options.l2 * w[p];
       }
       return loss;
     };
-    const w = lbfgs(objective, new Float64Array(size + classes), options.iterations);
+    // start from the nearest-centroid classifier: half the iterations reach the same accuracy
+    const start = new Float64Array(size + classes);
+    for (let f = 0; f < features; f++) {
+      for (let p = centroids.centroidStart[f]; p < centroids.centroidStart[f + 1]; p++) {
+        const at = find(columns, rowStart[f], rowStart[f + 1], centroids.centroidColumns[p]);
+        if (at >= 0) start[at] = options.warmStart * centroids.centroidValues[p];
+      }
+    }
+    const w = lbfgs(objective, start, options.iterations);
     return new SoftmaxClassifier({
       classes,
       rowStart,
@@ -221,7 +242,7 @@ export function softmaxInPlace(a: Float64Array): void {
 }
 
 /** Limited-memory BFGS with a backtracking (Armijo) line search; returns the parameters after `iterations` steps. */
-export function lbfgs(f: (x: Float64Array, grad: Float64Array) => number, x0: Float64Array, iterations: number, memory = 8): Float64Array {
+export function lbfgs(f: (x: Float64Array, grad: Float64Array) => number, x0: Float64Array, iterations: number, memory = 5): Float64Array {
   const n = x0.length;
   let x = Float64Array.from(x0);
   let g = new Float64Array(n);

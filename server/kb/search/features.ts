@@ -18,9 +18,11 @@ export interface FeatureOptions {
   surfaceWords: boolean;
   /** character n-grams across word boundaries too (catch two-word phrases without word bigrams) */
   crossWord: boolean;
+  /** character n-grams seen in fewer training texts than this are left out */
+  minGramDf: number;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = { minGram: 3, maxGram: 4, wordWeight: 1, surfaceWords: false, crossWord: false };
+export const DEFAULT_FEATURES: FeatureOptions = { minGram: 3, maxGram: 4, wordWeight: 1, surfaceWords: false, crossWord: false, minGramDf: 1 };
 
 export interface FeatureSpaceData {
   names: string[];
@@ -67,7 +69,7 @@ export class FeatureSpace {
       for (const w of words.keys()) df.set(`w${w}`, (df.get(`w${w}`) ?? 0) + 1);
       for (const g of grams.keys()) df.set(`c${g}`, (df.get(`c${g}`) ?? 0) + 1);
     }
-    const names = [...df.keys()].sort();
+    const names = [...df.keys()].filter((name) => name[0] !== 'c' || df.get(name)! >= options.minGramDf).sort();
     const n = texts.length;
     const idf = new Float32Array(names.length);
     names.forEach((name, i) => (idf[i] = Math.log((1 + n) / (1 + df.get(name)!)) + 1));

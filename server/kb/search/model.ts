@@ -10,15 +10,19 @@ export interface ModelSettings {
   /** L2 penalty of the classifier */
   l2: number;
   iterations: number;
+  /** training starts from the nearest-centroid weights times this */
+  warmStart: number;
   /** weight of the lunr score (normalised to the best hit) added to the classifier's log-probability */
   lexicalWeight: number;
   /** (feature, article) pairs a training pass may touch; more means more rivals per example on a big KB */
   budget: number;
   minRivals: number;
+  /** fixed number of rivals (set by cross-validation to match the full model) */
+  rivals?: number;
   features: FeatureOptions;
 }
 
-export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 20, lexicalWeight: 0, budget: 12_000_000, minRivals: 10, features: DEFAULT_FEATURES };
+export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 10, warmStart: 10, lexicalWeight: 0, budget: 12_000_000, minRivals: 10, features: DEFAULT_FEATURES };
 
 export interface TrainedModel {
   ids: string[];
@@ -66,7 +70,7 @@ export function trainModel(analyzer: Analyzer, articles: Article[], settings: Mo
     texts.map((t) => t.label),
     space.size,
     articles.length,
-    { l2: settings.l2, iterations: settings.iterations, budget: settings.budget, minRivals: settings.minRivals },
+    { l2: settings.l2, iterations: settings.iterations, warmStart: settings.warmStart, budget: settings.budget, minRivals: settings.minRivals, rivals: settings.rivals },
   );
   const lexical = LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)));
   return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toJSON() };

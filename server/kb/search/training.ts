@@ -25,6 +25,9 @@ export function confidenceOf(ranker: Ranker, query: string): { top: number[]; co
 export function trainLocale(input: TrainingInput): TrainedLocale {
   const analyzer = analyzerFor(input.locale, input.articles, input.synonyms);
   const model = trainModel(analyzer, input.articles, input.settings);
-  const calibration = chooseThresholds(crossValidate(analyzer, input.articles, input.settings, confidenceOf));
+  // the cross-validation models contrast each question with as many rivals as the full model does,
+  // so their confidences are on the full model's scale even when they see a sample of a large KB
+  const cvSettings = { ...input.settings, rivals: model.classifier.rivals };
+  const calibration = chooseThresholds(crossValidate(analyzer, input.articles, cvSettings, confidenceOf));
   return { model, calibration };
 }
