@@ -36,8 +36,10 @@ function decode(_key: string, value: unknown): unknown {
   return value;
 }
 
+const prefixOf = (locale: string) => `search-${locale.replace(/[^A-Za-z0-9_-]/g, '_')}-`;
+
 function fileFor(cacheDir: string, locale: string, key: string): string {
-  return path.join(cacheDir, `search-${locale.replace(/[^A-Za-z0-9_-]/g, '_')}-${key}.json`);
+  return path.join(cacheDir, `${prefixOf(locale)}${key}.json`);
 }
 
 export async function readCachedModel(cacheDir: string, locale: string, key: string): Promise<TrainedLocale | undefined> {
@@ -55,7 +57,7 @@ export async function writeCachedModel(cacheDir: string, locale: string, key: st
   const temp = `${file}.${process.pid}.tmp`;
   await fs.writeFile(temp, JSON.stringify(trained, encode));
   await fs.rename(temp, file);
-  const prefix = path.basename(fileFor(cacheDir, locale, ''));
+  const prefix = prefixOf(locale);
   for (const name of await fs.readdir(cacheDir)) {
     const rest = name.startsWith(prefix) ? name.slice(prefix.length) : '';
     if (/^[0-9a-f]{32}\.json$/.test(rest) && name !== path.basename(file)) await fs.rm(path.join(cacheDir, name), { force: true });

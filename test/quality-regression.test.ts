@@ -1,0 +1,54 @@
+// A fast answer-quality floor for `npm test`: small knowledge bases built from the public bench sets
+// (../shared/bench), asked through the product's loading, search and decision. The full benchmark
+// with the targets is `npm run bench:quality`; these floors sit a few points under its results so
+// that only a real regression trips them.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { evaluate, readQuestions } from '../server/kb/search/evaluate.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const benchDir = path.resolve(process.env.BENCH_DIR ?? path.join(repo, '..', 'shared', 'bench'));
+const available = fs.existsSync(path.join(benchDir, 'make-kb.mjs'));
+if (!available) {
+  if (process.env.CI === 'true') throw new Error(`quality regression: ${benchDir}/make-kb.mjs is missing, and CI must not skip this check`);
+  console.warn(`\n*** SKIPPING the answer-quality regression check: ${benchDir} not found (set BENCH_DIR) ***\n`);
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'quality-regression-'));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+async function measure(name: string, args: string[]) {
+  const out = path.join(work, name);
+  const data = (file: string) => path.join(benchDir, 'data', file);
+  const resolved = args.map((a) => (a.startsWith('data:') ? data(a.slice(5)) : a));
+  execFileSync(process.execPath, [path.join(benchDir, 'make-kb.mjs'), ...resolved, '--out', out], { stdio: 'ignore' });
+  const report = await evaluate({ kbDir: path.join(out, 'kb'), questions: await readQuestions(path.join(out, 'questions.jsonl')) });
+  return report.summary;
+}
+
+describe.skipIf(!available)('answer quality does not regress', () => {
+  it('Banking77 (77 articles, 10 questions each, 500 test questions): top-1 and top-3 hold', async () => {
+    const s = await measure('banking77', ['--train', 'data:banking77/train.jsonl', '--test', 'data:banking77/test.jsonl', '--k', '10', '--seed', '1', '--locale', 'en', '--limit-test', '500']);
+    // measured 78.6 % / 90.4 %
+    expect(s.top1).toBeGreaterThanOrEqual(0.75);
+    expect(s.top3).toBeGreaterThanOrEqual(0.87);
+  });
+
+  it('Banking77-OOS: questions the KB does not cover are declined, few wrong answers', async () => {
+    const s = await measure('banking77-oos', ['--train', 'data:banking77_oos/train.jsonl', '--test', 'data:banking77_oos/test.jsonl', '--oos', 'data:banking77_oos/id_oos_test.jsonl', '--k', '10', '--seed', '1', '--locale', 'en', '--limit-test', '300']);
+    // measured 46.7 % answered correctly, 82.6 % declined, 14.9 % wrong
+    expect(s.outOfScopeDeclined).toBeGreaterThanOrEqual(0.7);
+    expect(s.wrongAnswers).toBeLessThanOrEqual(0.2);
+    expect(s.answeredCorrect).toBeGreaterThanOrEqual(0.38);
+  });
+
+  it('xSID German (15 articles): top-1 holds', async () => {
+    const s = await measure('xsid-de', ['--train', 'data:xsid_de/train.jsonl', '--k', '10', '--seed', '1', '--locale', 'de', '--rest', 'true']);
+    // measured 92.3 %
+    expect(s.top1).toBeGreaterThanOrEqual(0.86);
+  });
+});
