@@ -79,7 +79,7 @@ const rows: Array<[string, string, string, string, boolean]> = [
     large.buildSeconds <= 10 && large.summary.msPerQuery <= 2,
   ],
 ];
-const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['set', 'measure', 'target', 'measured'][i].length));
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => String(r[i]).length), ['set', 'measure', 'target', 'measured'][i].length));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 4)).join(' | ')} |`;
 console.log(`\n=== Answer quality against the targets (issue 5) — ${((Date.now() - started) / 1000).toFixed(0)} s ===`);
 console.log(line(['set', 'measure', 'target', 'measured', 'met']));
