@@ -62,15 +62,23 @@ export class FeatureSpace {
     return this.names.length;
   }
 
-  static fit(texts: AnalyzedText[], options: FeatureOptions = DEFAULT_FEATURES): FeatureSpace {
+  /** `groups[i]` is the article of texts[i]: document frequency counts articles, not texts, when given */
+  static fit(texts: AnalyzedText[], options: FeatureOptions = DEFAULT_FEATURES, groups?: number[]): FeatureSpace {
     const df = new Map<string, number>();
-    for (const text of texts) {
+    const lastGroup = new Map<string, number>();
+    const count = (name: string, i: number) => {
+      const group = groups ? groups[i] : i;
+      if (lastGroup.get(name) === group) return;
+      lastGroup.set(name, group);
+      df.set(name, (df.get(name) ?? 0) + 1);
+    };
+    texts.forEach((text, i) => {
       const { words, grams } = rawCounts(text, options);
-      for (const w of words.keys()) df.set(`w${w}`, (df.get(`w${w}`) ?? 0) + 1);
-      for (const g of grams.keys()) df.set(`c${g}`, (df.get(`c${g}`) ?? 0) + 1);
-    }
+      for (const w of words.keys()) count(`w${w}`, i);
+      for (const g of grams.keys()) count(`c${g}`, i);
+    });
     const names = [...df.keys()].filter((name) => name[0] !== 'c' || df.get(name)! >= options.minGramDf).sort();
-    const n = texts.length;
+    const n = groups ? new Set(groups).size : texts.length;
     const idf = new Float32Array(names.length);
     names.forEach((name, i) => (idf[i] = Math.log((1 + n) / (1 + df.get(name)!)) + 1));
     return new FeatureSpace(names, idf, options);

@@ -13,8 +13,23 @@ export interface LexicalDocument {
 
 export const FIELD_BOOSTS = { title: 2, questions: 1, tags: 1, body: 0.5 } as const;
 
+/**
+ * On a large KB, terms found in more articles than this are left out of the lunr query: they add
+ * little to the ranking, and scoring every article that contains "the" or "my" costs milliseconds.
+ */
+const COMMON_TERM_ARTICLES = 100;
+
 export class LexicalIndex {
-  private constructor(private readonly index: lunr.Index) {}
+  private readonly articlesWith = new Map<string, number>();
+
+  private constructor(private readonly index: lunr.Index) {
+    const inverted = (index as unknown as { invertedIndex: Record<string, Record<string, object>> }).invertedIndex;
+    for (const [term, posting] of Object.entries(inverted)) {
+      const articles = new Set<string>();
+      for (const [field, refs] of Object.entries(posting)) if (field !== '_index') for (const ref of Object.keys(refs)) articles.add(ref);
+      this.articlesWith.set(term, articles.size);
+    }
+  }
 
   static build(documents: LexicalDocument[]): LexicalIndex {
     const index = lunr(function () {
@@ -39,8 +54,8 @@ export class LexicalIndex {
   /** Scores per article id for the analysed query terms; `fuzzy` adds edit distance 1 on terms of `fuzzy` letters or more. */
   search(terms: string[], fuzzyFrom = 0): Map<string, number> {
     const scores = new Map<string, number>();
-    if (terms.length === 0) return scores;
-    const unique = [...new Set(terms)];
+    const unique = [...new Set(terms)].filter((t) => (this.articlesWith.get(t) ?? 0) <= COMMON_TERM_ARTICLES);
+    if (unique.length === 0) return scores;
     const results = this.index.query((q) => {
       for (const term of unique) {
         q.term(term, { usePipeline: false });

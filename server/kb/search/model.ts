@@ -14,6 +14,8 @@ export interface ModelSettings {
   warmStart: number;
   /** weight of the lunr score (normalised to the best hit) added to the classifier's log-probability */
   lexicalWeight: number;
+  /** lunr also matches words of at least this many letters with one typo (0: never) */
+  typoFrom: number;
   /** (feature, article) pairs a training pass may touch; more means more rivals per example on a big KB */
   budget: number;
   minRivals: number;
@@ -22,7 +24,7 @@ export interface ModelSettings {
   features: FeatureOptions;
 }
 
-export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 10, warmStart: 10, lexicalWeight: 0, budget: 12_000_000, minRivals: 10, features: DEFAULT_FEATURES };
+export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 10, warmStart: 10, lexicalWeight: 0.3, typoFrom: 0, budget: 12_000_000, minRivals: 10, features: DEFAULT_FEATURES };
 
 export interface TrainedModel {
   ids: string[];
@@ -106,7 +108,7 @@ export class Ranker {
     const predicted = this.classifier.predict(vector);
     const scores = new Map(predicted.map((p) => [p.article, Math.log(Math.max(p.probability, 1e-300))]));
     if (this.settings.lexicalWeight > 0) {
-      const lexical = this.lexical.search(terms);
+      const lexical = this.lexical.search(terms, this.settings.typoFrom);
       let best = 0;
       for (const s of lexical.values()) best = Math.max(best, s);
       for (const [id, s] of lexical) {
