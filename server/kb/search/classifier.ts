@@ -65,8 +65,7 @@ export class SoftmaxClassifier {
 
   static train(examples: SparseVector[], labels: number[], features: number, classes: number, options: TrainingOptions): SoftmaxClassifier {
     const centroids = centroidIndex(examples, labels, features, classes);
-    const pairsPerRival = examples.reduce((sum, x) => sum + x.indices.length, 0);
-    const rivals = Math.min(classes - 1, options.rivals ?? Math.max(options.minRivals, Math.floor(options.budget / Math.max(1, pairsPerRival)) - 1));
+    const rivals = options.rivals !== undefined ? Math.min(classes - 1, options.rivals) : rivalCount(examples.reduce((sum, x) => sum + x.indices.length, 0), classes, options);
     // each example is contrasted with its own article first, then its rivals
     const candidates = examples.map((x, i) => [labels[i], ...(rivals === classes - 1 ? allClasses(classes, labels[i]) : nearestCentroids(x, centroids, classes, rivals, labels[i]))]);
 
@@ -155,6 +154,11 @@ export class SoftmaxClassifier {
       ...centroids,
     });
   }
+}
+
+/** How many rivals each example gets: as many as the work budget allows, all articles on a small KB. */
+export function rivalCount(featuresInAllExamples: number, classes: number, options: Pick<TrainingOptions, 'budget' | 'minRivals'>): number {
+  return Math.min(classes - 1, Math.max(options.minRivals, Math.floor(options.budget / Math.max(1, featuresInAllExamples)) - 1));
 }
 
 function allClasses(classes: number, except: number): number[] {

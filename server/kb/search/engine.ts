@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { Article, SynonymGroups } from '../types.js';
 import type { Calibration } from './calibration.js';
 import { modelKey, readCachedModel, writeCachedModel } from './model-cache.js';
-import { analyzerFor, DEFAULT_SETTINGS, Ranker, type ModelSettings } from './model.js';
+import { analyzerFor, DEFAULT_SETTINGS, Ranker, type ModelSettings, type TrainedModel } from './model.js';
 import { trainLocale, type TrainedLocale, type TrainingInput } from './training.js';
 
 export type { Calibration };
@@ -52,8 +52,9 @@ export async function buildLocaleIndex(locale: string, articles: Article[], opti
   let trained = options.cacheDir ? await readCachedModel(options.cacheDir, locale, key) : undefined;
   if (!trained) {
     source = options.inline ? 'inline' : 'worker';
-    trained = options.inline ? trainLocale(input) : await trainInWorker(input);
-    if (options.cacheDir) await writeCachedModel(options.cacheDir, locale, key, trained);
+    const fresh: TrainedLocale = options.inline ? trainLocale(input) : await trainInWorkers(input);
+    if (options.cacheDir) await writeCachedModel(options.cacheDir, locale, key, fresh);
+    trained = fresh;
   }
   const { model, calibration } = trained;
   const ranker = new Ranker(analyzerFor(locale, input.articles, input.synonyms), model, input.settings);
@@ -75,12 +76,18 @@ function searchableFields(a: Article): Article {
   return { ...a, body: '', html: '', path: '', updated: '', links: [] };
 }
 
-function trainInWorker(input: TrainingInput): Promise<TrainedLocale> {
+/** Two threads: the model, and the cross-validation that calibrates it, are independent. */
+async function trainInWorkers(input: TrainingInput): Promise<TrainedLocale> {
+  const [model, calibration] = await Promise.all([inWorker<TrainedModel>(input, 'model'), inWorker<Calibration>(input, 'calibration')]);
+  return { model, calibration };
+}
+
+function inWorker<T>(input: TrainingInput, task: 'model' | 'calibration'): Promise<T> {
   const entry = new URL(`./train-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./train-worker-boot.mjs', import.meta.url), { workerData: { entry, input } });
+    const worker = new Worker(new URL('./train-worker-boot.mjs', import.meta.url), { workerData: { entry, input, task } });
     let settled = false;
-    worker.once('message', (result: TrainedLocale) => {
+    worker.once('message', (result: T) => {
       settled = true;
       resolve(result);
     });

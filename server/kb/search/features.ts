@@ -47,6 +47,12 @@ function rawCounts(text: AnalyzedText, options: FeatureOptions): { words: Map<st
   return { words, grams };
 }
 
+/** How many features a training text has (all of them are in the space fitted on the training texts). */
+export function featureCount(text: AnalyzedText, options: FeatureOptions): number {
+  const { words, grams } = rawCounts(text, options);
+  return words.size + grams.size;
+}
+
 /** The feature vocabulary and IDF weights learnt from the training texts. */
 export class FeatureSpace {
   private readonly index = new Map<string, number>();

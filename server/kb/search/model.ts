@@ -2,8 +2,8 @@
 // from articles to plain data (so a worker thread can run it and a cache file can hold it).
 import type { Article, SynonymGroups } from '../types.js';
 import { createAnalyzer, type Analyzer } from './analysis.js';
-import { SoftmaxClassifier, type ClassifierData } from './classifier.js';
-import { DEFAULT_FEATURES, FeatureSpace, type FeatureOptions, type FeatureSpaceData, type SparseVector } from './features.js';
+import { rivalCount, SoftmaxClassifier, type ClassifierData } from './classifier.js';
+import { DEFAULT_FEATURES, featureCount, FeatureSpace, type FeatureOptions, type FeatureSpaceData, type SparseVector } from './features.js';
 import { LexicalIndex, type LexicalDocument } from './lexical.js';
 
 export interface ModelSettings {
@@ -61,6 +61,12 @@ export function lexicalDocument(analyzer: Analyzer, article: Article): LexicalDo
     tags: article.tags.flatMap(terms),
     body: terms(`${article.summary} ${article.text}`),
   };
+}
+
+/** The number of rivals trainModel will give each example, without training (for cross-validation). */
+export function plannedRivals(analyzer: Analyzer, articles: Article[], settings: ModelSettings): number {
+  const features = articles.reduce((sum, a) => sum + trainingTexts(a).reduce((n, t) => n + featureCount(analyzer.analyze(t), settings.features), 0), 0);
+  return rivalCount(features, articles.length, settings);
 }
 
 export function trainModel(analyzer: Analyzer, articles: Article[], settings: ModelSettings = DEFAULT_SETTINGS): TrainedModel {

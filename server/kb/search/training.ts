@@ -2,7 +2,7 @@
 // the worker thread runs it off the request path, and the result is what the disk cache keeps.
 import type { Article, SynonymGroups } from '../types.js';
 import { chooseThresholds, crossValidate, type Calibration } from './calibration.js';
-import { analyzerFor, Ranker, trainModel, type ModelSettings, type TrainedModel } from './model.js';
+import { analyzerFor, plannedRivals, Ranker, trainModel, type ModelSettings, type TrainedModel } from './model.js';
 
 export interface TrainingInput {
   locale: string;
@@ -22,12 +22,19 @@ export function confidenceOf(ranker: Ranker, query: string): { top: number[]; co
   return { top: ranked.slice(0, 3).map((r) => r.index), confidence: ranked[0]?.probability ?? 0 };
 }
 
-export function trainLocale(input: TrainingInput): TrainedLocale {
+export function trainLocaleModel(input: TrainingInput): TrainedModel {
+  return trainModel(analyzerFor(input.locale, input.articles, input.synonyms), input.articles, input.settings);
+}
+
+/** Independent of trainLocaleModel, so the two can run in parallel threads. */
+export function calibrateLocale(input: TrainingInput): Calibration {
   const analyzer = analyzerFor(input.locale, input.articles, input.synonyms);
-  const model = trainModel(analyzer, input.articles, input.settings);
   // the cross-validation models contrast each question with as many rivals as the full model does,
   // so their confidences are on the full model's scale even when they see a sample of a large KB
-  const cvSettings = { ...input.settings, rivals: model.classifier.rivals };
-  const calibration = chooseThresholds(crossValidate(analyzer, input.articles, cvSettings, confidenceOf));
-  return { model, calibration };
+  const settings = { ...input.settings, rivals: plannedRivals(analyzer, input.articles, input.settings) };
+  return chooseThresholds(crossValidate(analyzer, input.articles, settings, confidenceOf));
+}
+
+export function trainLocale(input: TrainingInput): TrainedLocale {
+  return { model: trainLocaleModel(input), calibration: calibrateLocale(input) };
 }
