@@ -14,15 +14,9 @@ export interface FeatureOptions {
   maxGram: number;
   /** weight of the word block against the character block (each is L2-normalised first) */
   wordWeight: number;
-  /** also count the words as written (before stemming) */
-  surfaceWords: boolean;
-  /** character n-grams across word boundaries too (catch two-word phrases without word bigrams) */
-  crossWord: boolean;
-  /** character n-grams seen in fewer training texts than this are left out */
-  minGramDf: number;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = { minGram: 3, maxGram: 4, wordWeight: 1, surfaceWords: false, crossWord: false, minGramDf: 1 };
+export const DEFAULT_FEATURES: FeatureOptions = { minGram: 3, maxGram: 4, wordWeight: 1 };
 
 export interface FeatureSpaceData {
   names: string[];
@@ -33,9 +27,8 @@ export interface FeatureSpaceData {
 function rawCounts(text: AnalyzedText, options: FeatureOptions): { words: Map<string, number>; grams: Map<string, number> } {
   const words = new Map<string, number>();
   for (const t of text.terms) words.set(t, (words.get(t) ?? 0) + 1);
-  if (options.surfaceWords) for (const w of text.words) words.set(`=${w}`, (words.get(`=${w}`) ?? 0) + 1);
   const grams = new Map<string, number>();
-  for (const w of options.crossWord ? [text.words.join(' ')] : text.words) {
+  for (const w of text.words) {
     const padded = ` ${w} `;
     for (let n = options.minGram; n <= options.maxGram; n++) {
       for (let i = 0; i + n <= padded.length; i++) {
@@ -83,7 +76,7 @@ export class FeatureSpace {
       for (const w of words.keys()) count(`w${w}`, i);
       for (const g of grams.keys()) count(`c${g}`, i);
     });
-    const names = [...df.keys()].filter((name) => name[0] !== 'c' || df.get(name)! >= options.minGramDf).sort();
+    const names = [...df.keys()].sort();
     const n = groups ? new Set(groups).size : texts.length;
     const idf = new Float32Array(names.length);
     names.forEach((name, i) => (idf[i] = Math.log((1 + n) / (1 + df.get(name)!)) + 1));

@@ -11,7 +11,8 @@ export interface LexicalDocument {
   body: string[];
 }
 
-export const FIELD_BOOSTS = { title: 2, questions: 1, tags: 1, body: 0.5 } as const;
+// measured: a title boost above the questions costs lunr 2 points top-1 on Banking77
+export const FIELD_BOOSTS = { title: 1, questions: 1, tags: 1, body: 0.5 } as const;
 
 /**
  * On a large KB, terms found in more articles than this are left out of the lunr query: they add
