@@ -1,7 +1,8 @@
 // Calibration that adapts to each knowledge base by itself: at index time, some articles are left out
 // entirely (their questions play the customer asking something the KB does not cover) and some
 // alternative questions of the others are held back (the customer asking something it does cover).
-// The thresholds are then chosen where answering pays off on this KB, whatever its size or language.
+// The answer threshold is the lowest at which four confident answers in five are right on this KB,
+// whatever its size or language; the suggest threshold is where offering three articles pays off.
 import type { Article } from '../types.js';
 import type { Analyzer } from './analysis.js';
 import { Ranker, trainModel, type ModelSettings } from './model.js';
@@ -13,10 +14,14 @@ export interface Calibration {
   suggestAt: number;
 }
 
-/** What a confident answer is worth against the damage of a confidently wrong one, and how often customers ask off-topic. */
-export const CALIBRATION_COSTS = {
-  /** a wrong confident answer costs this many right ones */
-  wrongAnswerCost: 2,
+/** What the thresholds aim for; the same on every KB, whatever its size or language. */
+export const CALIBRATION_TARGETS = {
+  /**
+   * Share of confident answers that must be right (held-out questions of the KB, plus the questions
+   * of left-out articles as the off-topic share). A precision target measured more stable across
+   * KBs than a cost trade-off, whose optimum is flat and jumps.
+   */
+  answerPrecision: 0.8,
   /** assumed share of questions the KB does not cover */
   outOfScopeShare: 0.3,
   /** a suggestion list without the right article costs this much against one with it */
@@ -35,15 +40,18 @@ export interface Observation {
   outOfScope: boolean;
 }
 
-const FOLDS = 3;
+/** five folds: every article is left out once, and each question is held back about once */
+const FOLDS = 5;
 /** caps the cross-validation work on large KBs: the signal is per question, so a sample suffices */
 const MAX_CALIBRATION_ARTICLES = 150;
+/** in-scope and out-of-scope questions asked per fold, each: a few hundred pin a threshold down */
+const MAX_QUESTIONS_PER_FOLD = 250;
 
 /** Cross-validates on the KB's own alternative questions and returns the observed confidences. */
 export function crossValidate(analyzer: Analyzer, articles: Article[], settings: ModelSettings, confidence: (ranker: Ranker, query: string) => { top: number[]; confidence: number }): Observation[] {
   const usable = articles.filter((a) => a.questions.length >= 2);
   if (usable.length < 4) return [];
-  const sample = usable.length > MAX_CALIBRATION_ARTICLES ? spread(usable, MAX_CALIBRATION_ARTICLES) : usable;
+  const sample = usable.length > MAX_CALIBRATION_ARTICLES ? neighbourhoods(analyzer, usable, MAX_CALIBRATION_ARTICLES) : usable;
   const observations: Observation[] = [];
   for (let fold = 0; fold < FOLDS; fold++) {
     const unknown = sample.filter((_, i) => i % FOLDS === fold);
@@ -56,37 +64,34 @@ export function crossValidate(analyzer: Analyzer, articles: Article[], settings:
       return { ...a, questions: keep };
     });
     const ranker = new Ranker(analyzer, trainModel(analyzer, trainingArticles, settings), settings);
-    for (const q of heldOut) {
+    for (const q of evenly(heldOut, MAX_QUESTIONS_PER_FOLD)) {
       const { top, confidence: c } = confidence(ranker, q.text);
       observations.push({ confidence: c, correct: top[0] === q.label, inTop3: top.slice(0, 3).includes(q.label), outOfScope: false });
     }
-    for (const a of unknown) {
-      for (const text of [a.title, ...a.questions]) {
-        const { confidence: c } = confidence(ranker, text);
-        observations.push({ confidence: c, correct: false, inTop3: false, outOfScope: true });
-      }
+    for (const text of evenly(unknown.flatMap((a) => [a.title, ...a.questions]), MAX_QUESTIONS_PER_FOLD)) {
+      const { confidence: c } = confidence(ranker, text);
+      observations.push({ confidence: c, correct: false, inTop3: false, outOfScope: true });
     }
   }
   return observations;
 }
 
 /** Chooses the thresholds that maximise the expected value of answering and suggesting on these observations. */
-export function chooseThresholds(observations: Observation[], costs = CALIBRATION_COSTS): Calibration {
+export function chooseThresholds(observations: Observation[], targets = CALIBRATION_TARGETS): Calibration {
   const inScope = observations.filter((o) => !o.outOfScope);
   const outOfScope = observations.filter((o) => o.outOfScope);
   if (inScope.length === 0 || outOfScope.length === 0) return FALLBACK_CALIBRATION;
   const candidates = [...new Set(observations.map((o) => o.confidence))].sort((a, b) => a - b);
   const share = (list: Observation[], t: number, pick: (o: Observation) => boolean) => list.filter((o) => o.confidence >= t && pick(o)).length / list.length;
-  const p = costs.outOfScopeShare;
+  const p = targets.outOfScopeShare;
+  // the lowest threshold at which confident answers are still right often enough
   let answerAt = 1;
-  let best = 0;
   for (const t of candidates) {
-    const value =
-      (1 - p) * (share(inScope, t, (o) => o.correct) - costs.wrongAnswerCost * share(inScope, t, (o) => !o.correct)) -
-      p * costs.wrongAnswerCost * share(outOfScope, t, () => true);
-    if (value > best) {
-      best = value;
+    const right = (1 - p) * share(inScope, t, (o) => o.correct);
+    const wrong = (1 - p) * share(inScope, t, (o) => !o.correct) + p * share(outOfScope, t, () => true);
+    if (right > 0 && right / (right + wrong) >= targets.answerPrecision) {
       answerAt = t;
+      break;
     }
   }
   let suggestAt = answerAt;
@@ -95,8 +100,8 @@ export function chooseThresholds(observations: Observation[], costs = CALIBRATIO
     if (t > answerAt) break;
     const below = (o: Observation) => o.confidence < answerAt;
     const value =
-      (1 - p) * (share(inScope, t, (o) => below(o) && o.inTop3) - costs.uselessSuggestionCost * share(inScope, t, (o) => below(o) && !o.inTop3)) -
-      p * costs.uselessSuggestionCost * share(outOfScope, t, below);
+      (1 - p) * (share(inScope, t, (o) => below(o) && o.inTop3) - targets.uselessSuggestionCost * share(inScope, t, (o) => below(o) && !o.inTop3)) -
+      p * targets.uselessSuggestionCost * share(outOfScope, t, below);
     if (value > bestSuggest) {
       bestSuggest = value;
       suggestAt = t;
@@ -105,7 +110,42 @@ export function chooseThresholds(observations: Observation[], costs = CALIBRATIO
   return { answerAt, suggestAt };
 }
 
-function spread<T>(items: T[], count: number): T[] {
+/** Every n-th item, so that at most `count` remain. */
+function evenly<T>(items: T[], count: number): T[] {
+  if (items.length <= count) return items;
   const step = items.length / count;
   return Array.from({ length: count }, (_, i) => items[Math.floor(i * step)]);
+}
+
+/** articles per neighbourhood in the sample of a large KB */
+const NEIGHBOURHOOD = 10;
+
+/**
+ * A sample of a large KB that keeps its hard cases: seed articles spread over the KB, each with the
+ * articles most like it (shared words, rarer ones counting more). A spread-out sample would hold few
+ * look-alikes, so its questions would look easier and the threshold would come out too high.
+ */
+function neighbourhoods(analyzer: Analyzer, articles: Article[], count: number): Article[] {
+  const terms = articles.map((a) => new Set([a.title, ...a.questions].flatMap((t) => analyzer.analyze(t).terms)));
+  const postings = new Map<string, number[]>();
+  terms.forEach((set, i) => set.forEach((t) => postings.set(t, [...(postings.get(t) ?? []), i])));
+  const taken = new Set<number>();
+  const sample: Article[] = [];
+  const seeds = Math.ceil(count / NEIGHBOURHOOD);
+  for (let s = 0; s < seeds && sample.length < count; s++) {
+    const seed = Math.floor((s * articles.length) / seeds);
+    if (taken.has(seed)) continue;
+    const similarity = new Map<number, number>();
+    for (const t of terms[seed]) {
+      const list = postings.get(t)!;
+      const weight = Math.log(articles.length / list.length);
+      for (const other of list) if (other !== seed && !taken.has(other)) similarity.set(other, (similarity.get(other) ?? 0) + weight);
+    }
+    const group = [seed, ...[...similarity].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, NEIGHBOURHOOD - 1).map(([i]) => i)];
+    for (const i of group.slice(0, count - sample.length)) {
+      taken.add(i);
+      sample.push(articles[i]);
+    }
+  }
+  return sample;
 }

@@ -24,7 +24,7 @@ export interface ModelSettings {
   features: FeatureOptions;
 }
 
-export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 10, warmStart: 10, lexicalWeight: 0.3, typoFrom: 0, budget: 12_000_000, minRivals: 10, features: DEFAULT_FEATURES };
+export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 10, warmStart: 10, lexicalWeight: 0.3, typoFrom: 0, budget: 8_000_000, minRivals: 5, features: DEFAULT_FEATURES };
 
 export interface TrainedModel {
   ids: string[];
