@@ -26,7 +26,7 @@ function score(rank: RankFn, questions: BenchQuestion[]): string {
 }
 
 /** lunr as shipped: its own pipeline and query parser, punctuation stripped from the query (bench README reference). */
-function plainLunr(articles: Article[]): RankFn {
+function plainLunr(articles: Article[], stripPunctuation = true): RankFn {
   const index = lunr(function () {
     this.ref('id');
     this.field('title');
@@ -34,7 +34,7 @@ function plainLunr(articles: Article[]): RankFn {
     for (const a of articles) this.add({ id: a.id, title: a.title, body: a.questions.join(' ') });
   });
   return (query) => {
-    const cleaned = query.replace(/[^\p{L}\p{N}\s]/gu, ' ').trim();
+    const cleaned = stripPunctuation ? query.replace(/[^\p{L}\p{N}\s]/gu, ' ').trim() : query;
     try {
       return cleaned ? index.search(cleaned).map((r) => r.ref) : [];
     } catch {
@@ -69,6 +69,7 @@ for (const dir of process.argv.slice(2)) {
   const analyzer = analyzerFor(locale, articles);
   const noCompounds = (locale === 'de' ? (await import('../server/kb/search/analysis.js')).createAnalyzer(locale) : analyzer);
   const rows: Array<[string, RankFn]> = [
+    ['plain lunr, query as typed (syntax errors: no hits)', plainLunr(articles, false)],
     ['plain lunr (own pipeline, punctuation stripped)', plainLunr(articles)],
     ['lunr on the shared analysis, stop words removed', lexicalOnly(withoutStopWords(analyzer), articles)],
     ['lunr on the shared analysis (stop words kept)', lexicalOnly(analyzer, articles)],

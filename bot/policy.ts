@@ -18,11 +18,11 @@ export interface PolicyOptions {
 }
 
 /**
- * Defaults for a result without calibration: the median of the thresholds the engine calibrated
- * itself on the bench sets (Banking77 K=10, Banking77-OOS, xSID-de; see README "Answer quality").
+ * Defaults for a result without calibration: the medians of the thresholds the engine calibrated for
+ * itself on the four bench KBs of `npm run bench:quality` (answer 0.27-0.49, suggest 0.09-0.22).
  */
-export const DEFAULT_ANSWER_AT = 0.5;
-export const DEFAULT_SUGGEST_AT = 0.2;
+export const DEFAULT_ANSWER_AT = 0.32;
+export const DEFAULT_SUGGEST_AT = 0.16;
 export const DEFAULT_MAX_SUGGESTIONS = 3;
 /** a runner-up is suggested only if at least this share as likely as the first hit */
 const RUNNER_UP_SHARE = 0.1;

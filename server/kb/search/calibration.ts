@@ -28,8 +28,8 @@ export const CALIBRATION_TARGETS = {
   uselessSuggestionCost: 0.5,
 };
 
-/** Used when the KB is too small to cross-validate (fewer than 4 articles with questions). */
-export const FALLBACK_CALIBRATION: Calibration = { answerAt: 0.5, suggestAt: 0.2 };
+/** Used when the KB is too small to cross-validate (fewer than 4 articles with 2+ questions): bot/policy.ts's defaults. */
+export const FALLBACK_CALIBRATION: Calibration = { answerAt: 0.32, suggestAt: 0.16 };
 
 export interface Observation {
   confidence: number;
