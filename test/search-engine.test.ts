@@ -77,25 +77,31 @@ describe('search engine', async () => {
   });
 
   it('trains in a worker thread and gives the same answers as inline training', async () => {
-    const threaded = await buildLocaleIndex('en', ENGLISH);
+    const threaded = await buildLocaleIndex('en', ENGLISH, { memo: false });
     expect(threaded.source).toBe('worker');
     expect(threaded.search('forgot password', 3)).toEqual(en.search('forgot password', 3));
     expect(threaded.calibration).toEqual(en.calibration);
   });
 
+  it('reuses a model this process already trained for the same content', async () => {
+    const again = await buildLocaleIndex('de', GERMAN, { inline: true });
+    expect(again.source).toBe('memory');
+    expect(again.search('Versandkosten', 3)).toEqual(de.search('Versandkosten', 3));
+  });
+
   it('caches the trained model on disk by content, and retrains when the content changes', async () => {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'search-cache-'));
     cacheDirs.push(cacheDir);
-    const first = await buildLocaleIndex('en', ENGLISH, { inline: true, cacheDir });
+    const first = await buildLocaleIndex('en', ENGLISH, { inline: true, cacheDir, memo: false });
     expect(first.source).toBe('inline');
     expect(fs.readdirSync(cacheDir)).toHaveLength(1);
-    const again = await buildLocaleIndex('en', ENGLISH, { inline: true, cacheDir });
+    const again = await buildLocaleIndex('en', ENGLISH, { inline: true, cacheDir, memo: false });
     expect(again.source).toBe('cache');
     expect(again.search('where is my card', 3)).toEqual(first.search('where is my card', 3));
     expect(again.calibration).toEqual(first.calibration);
 
     const edited = [...ENGLISH, article('en', 'gift-cards', 'Do you sell gift cards?', ['Can I buy a voucher?', 'gift card balance'])];
-    const retrained = await buildLocaleIndex('en', edited, { inline: true, cacheDir });
+    const retrained = await buildLocaleIndex('en', edited, { inline: true, cacheDir, memo: false });
     expect(retrained.source).toBe('inline');
     expect(top(retrained, 'voucher')).toBe('gift-cards');
     // the old model of this locale is removed, the new one kept

@@ -24,8 +24,8 @@ export interface LocaleIndex {
   locale: string;
   search(query: string, limit: number): EngineHit[];
   calibration: Calibration;
-  /** how this index came to be: trained in a worker thread, inline, or read from the disk cache */
-  source: 'worker' | 'inline' | 'cache' | 'empty';
+  /** how this index came to be: trained in a worker thread or inline, or found in this process's memory or the disk cache */
+  source: 'worker' | 'inline' | 'memory' | 'cache' | 'empty';
 }
 
 export interface BuildOptions {
@@ -35,6 +35,8 @@ export interface BuildOptions {
   cacheDir?: string;
   /** train in this thread instead of a worker thread (scripts and tests that want no thread) */
   inline?: boolean;
+  /** reuse a model this process trained for the same content (default true) */
+  memo?: boolean;
   /** engine tuning; the defaults are what bench:quality measured best */
   settings?: Partial<ModelSettings>;
 }
@@ -48,14 +50,20 @@ export async function buildLocaleIndex(locale: string, articles: Article[], opti
     settings: { ...DEFAULT_SETTINGS, ...options.settings, features: { ...DEFAULT_SETTINGS.features, ...options.settings?.features } },
   };
   const key = modelKey(input);
-  let source: LocaleIndex['source'] = 'cache';
-  let trained = options.cacheDir ? await readCachedModel(options.cacheDir, locale, key) : undefined;
+  let source: LocaleIndex['source'] = 'memory';
+  let trained = options.memo === false ? undefined : await recent.get(key);
+  if (!trained && options.cacheDir) {
+    source = 'cache';
+    trained = await readCachedModel(options.cacheDir, locale, key);
+  }
   if (!trained) {
     source = options.inline ? 'inline' : 'worker';
-    const fresh: TrainedLocale = options.inline ? trainLocale(input) : await trainInWorkers(input);
+    const training = options.inline ? Promise.resolve().then(() => trainLocale(input)) : trainInWorkers(input);
+    remember(key, training);
+    const fresh = await training;
     if (options.cacheDir) await writeCachedModel(options.cacheDir, locale, key, fresh);
     trained = fresh;
-  }
+  } else remember(key, Promise.resolve(trained));
   const { model, calibration } = trained;
   const ranker = new Ranker(analyzerFor(locale, input.articles, input.synonyms), model, input.settings);
   return {
@@ -69,6 +77,20 @@ export async function buildLocaleIndex(locale: string, articles: Article[], opti
         .map((r) => ({ id: model.ids[r.index], score: r.score, confidence: r.probability }));
     },
   };
+}
+
+/**
+ * The last few trained models of this process, by content key: a reload where one locale changed
+ * does not retrain the others, and many apps over the same KB (tests) train it once.
+ */
+const recent = new Map<string, Promise<TrainedLocale>>();
+const RECENT_MODELS = 6;
+
+function remember(key: string, training: Promise<TrainedLocale>): void {
+  recent.delete(key);
+  recent.set(key, training);
+  training.catch(() => recent.get(key) === training && recent.delete(key));
+  while (recent.size > RECENT_MODELS) recent.delete(recent.keys().next().value!);
 }
 
 /** Only what search reads goes to the worker and into the cache key (not rendered HTML, paths or dates). */
