@@ -33,22 +33,22 @@ async function measure(name: string, args: string[]) {
 describe.skipIf(!available)('answer quality does not regress', () => {
   it('Banking77 (77 articles, 10 questions each, 500 test questions): top-1 and top-3 hold', async () => {
     const s = await measure('banking77', ['--train', 'data:banking77/train.jsonl', '--test', 'data:banking77/test.jsonl', '--k', '10', '--seed', '1', '--locale', 'en', '--limit-test', '500']);
-    // measured 78.6 % / 90.4 %
+    // measured 79.0 % / 90.2 %
     expect(s.top1).toBeGreaterThanOrEqual(0.75);
     expect(s.top3).toBeGreaterThanOrEqual(0.87);
   });
 
   it('Banking77-OOS: questions the KB does not cover are declined, few wrong answers', async () => {
     const s = await measure('banking77-oos', ['--train', 'data:banking77_oos/train.jsonl', '--test', 'data:banking77_oos/test.jsonl', '--oos', 'data:banking77_oos/id_oos_test.jsonl', '--k', '10', '--seed', '1', '--locale', 'en', '--limit-test', '300']);
-    // measured 46.7 % answered correctly, 82.6 % declined, 14.9 % wrong
+    // measured 50.0 % answered correctly, 80.6 % declined, 16.6 % wrong (of all: 78 % of these questions are out of scope)
     expect(s.outOfScopeDeclined).toBeGreaterThanOrEqual(0.7);
-    expect(s.wrongAnswers).toBeLessThanOrEqual(0.2);
-    expect(s.answeredCorrect).toBeGreaterThanOrEqual(0.38);
+    expect(s.wrongAnswers).toBeLessThanOrEqual(0.21);
+    expect(s.answeredCorrect).toBeGreaterThanOrEqual(0.42);
   });
 
   it('xSID German (15 articles): top-1 holds', async () => {
     const s = await measure('xsid-de', ['--train', 'data:xsid_de/train.jsonl', '--k', '10', '--seed', '1', '--locale', 'de', '--rest', 'true']);
-    // measured 92.3 %
+    // measured 92.9 %
     expect(s.top1).toBeGreaterThanOrEqual(0.86);
   });
 });
