@@ -107,7 +107,7 @@ export class Ranker {
     return { vector: this.space.vectorize(analysed), terms: analysed.terms };
   }
 
-  /** Every article ranked for the query, best first; empty when the query has no words. */
+  /** The articles the query is contrasted with (all of them on a small KB), best first; empty when it has no words. */
   rank(query: string): RankedArticle[] {
     const { vector, terms } = this.vectorize(query);
     if (terms.length === 0) return [];
