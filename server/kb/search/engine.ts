@@ -1,7 +1,7 @@
 // The search engine's contract: build an index for one locale's articles, then answer queries.
-// A classifier trained on each article's title and alternative questions ranks the articles, and
-// thresholds calibrated on the KB itself say how confident a hit must be to answer. Training runs
-// in a worker thread and its result is cached on disk, keyed by the content.
+// A classifier trained on each article's title and alternative questions ranks the articles, lunr
+// over the whole article adds lexical evidence, and thresholds calibrated on the KB itself say how
+// confident a hit must be to answer. Training runs in worker threads and is cached by content.
 import { Worker } from 'node:worker_threads';
 import type { Article, SynonymGroups } from '../types.js';
 import type { Calibration } from './calibration.js';
