@@ -83,6 +83,17 @@ describe('search engine', async () => {
     expect(threaded.calibration).toEqual(en.calibration);
   });
 
+  it("on a reload, serves the new articles before recalibrating, then switches to the new content's own thresholds", async () => {
+    const edited = [...ENGLISH, article('en', 'gift-cards', 'Do you sell gift cards?', ['Can I buy a voucher?', 'gift card balance'])];
+    const provisional = { answerAt: 0.99, suggestAt: 0.98 };
+    const reloaded = await buildLocaleIndex('en', edited, { memo: false, provisionalCalibration: provisional });
+    expect(top(reloaded, 'voucher')).toBe('gift-cards');
+    expect(reloaded.calibration).toEqual(provisional);
+    await reloaded.calibrated;
+    const own = await buildLocaleIndex('en', edited, { inline: true, memo: false });
+    expect(reloaded.calibration).toEqual(own.calibration);
+  });
+
   it('reuses a model this process already trained for the same content', async () => {
     const again = await buildLocaleIndex('de', GERMAN, { inline: true });
     expect(again.source).toBe('memory');

@@ -74,11 +74,17 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
     const locales = localeOrder.filter((locale) => byLocale.has(locale));
     const indexes = new Map<string, LocaleIndex>();
     try {
-      for (const locale of locales) {
-        // a variable, not a literal: the engine's options may not list cacheDir yet
-        const buildOptions = { synonyms: loaded.synonyms.get(locale) ?? [], cacheDir: options.cacheDir };
-        indexes.set(locale, await buildLocaleIndex(locale, byLocale.get(locale)!, buildOptions));
-      }
+      // locales build side by side; on a reload each answers with its previous thresholds until recalibrated
+      const built = await Promise.all(
+        locales.map((locale) =>
+          buildLocaleIndex(locale, byLocale.get(locale)!, {
+            synonyms: loaded.synonyms.get(locale) ?? [],
+            cacheDir: options.cacheDir,
+            provisionalCalibration: snapshot?.indexes.get(locale)?.calibration,
+          }),
+        ),
+      );
+      locales.forEach((locale, i) => indexes.set(locale, built[i]));
     } catch (error) {
       logger.error({ err: error }, 'building the search index failed: still serving the last version');
       problems.push({ file: '.', line: 1, message: `building the search index failed: ${(error as Error).message}` });

@@ -2,7 +2,7 @@
 // A classifier trained on each article's title and alternative questions ranks the articles, lunr
 // over the whole article adds lexical evidence, and thresholds calibrated on the KB itself say how
 // confident a hit must be to answer. Training runs in worker threads and is cached by content.
-import { Worker } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import type { Article, SynonymGroups } from '../types.js';
 import type { Calibration } from './calibration.js';
 import { modelKey, readCachedModel, writeCachedModel } from './model-cache.js';
@@ -26,6 +26,8 @@ export interface LocaleIndex {
   calibration: Calibration;
   /** how this index came to be: trained in a worker thread or inline, or found in this process's memory or the disk cache */
   source: 'worker' | 'inline' | 'memory' | 'cache' | 'empty';
+  /** resolves once `calibration` is this content's own (at once, unless built with a provisional calibration) */
+  calibrated: Promise<void>;
 }
 
 export interface BuildOptions {
@@ -39,10 +41,16 @@ export interface BuildOptions {
   memo?: boolean;
   /** engine tuning; the defaults are what bench:quality measured best */
   settings?: Partial<ModelSettings>;
+  /**
+   * Thresholds to answer with until this content's own cross-validation finishes (on a reload: the
+   * previous index's). The new articles are then searchable as soon as the model is trained, which is
+   * several times faster than the calibration; `calibration` switches over when that is done.
+   */
+  provisionalCalibration?: Calibration;
 }
 
 export async function buildLocaleIndex(locale: string, articles: Article[], options: BuildOptions = {}): Promise<LocaleIndex> {
-  if (articles.length === 0) return { locale, calibration: { answerAt: 1, suggestAt: 1 }, source: 'empty', search: () => [] };
+  if (articles.length === 0) return { locale, calibration: { answerAt: 1, suggestAt: 1 }, source: 'empty', search: () => [], calibrated: Promise.resolve() };
   const input: TrainingInput = {
     locale,
     articles: articles.map(searchableFields),
@@ -56,6 +64,19 @@ export async function buildLocaleIndex(locale: string, articles: Article[], opti
     source = 'cache';
     trained = await readCachedModel(options.cacheDir, locale, key);
   }
+  if (!trained && options.provisionalCalibration && !options.inline) {
+    // searchable as soon as the model is trained; the calibration follows
+    const modelDone = inWorker<TrainedModel>(input, 'model');
+    const calibrationDone = inWorker<Calibration>(input, 'calibration');
+    const training = Promise.all([modelDone, calibrationDone]).then(([model, calibration]) => ({ model, calibration }));
+    remember(key, training);
+    const index = searchable(locale, input, await modelDone, options.provisionalCalibration, 'worker');
+    index.calibrated = training.then(async (fresh) => {
+      index.calibration = fresh.calibration;
+      if (options.cacheDir) await writeCachedModel(options.cacheDir, locale, key, fresh);
+    }).catch(() => {}); // a failed calibration keeps the provisional thresholds
+    return index;
+  }
   if (!trained) {
     source = options.inline ? 'inline' : 'worker';
     const training = options.inline ? Promise.resolve().then(() => trainLocale(input)) : trainInWorkers(input);
@@ -64,12 +85,16 @@ export async function buildLocaleIndex(locale: string, articles: Article[], opti
     if (options.cacheDir) await writeCachedModel(options.cacheDir, locale, key, fresh);
     trained = fresh;
   } else remember(key, Promise.resolve(trained));
-  const { model, calibration } = trained;
+  return searchable(locale, input, trained.model, trained.calibration, source);
+}
+
+function searchable(locale: string, input: TrainingInput, model: TrainedModel, calibration: Calibration, source: LocaleIndex['source']): LocaleIndex {
   const ranker = new Ranker(analyzerFor(locale, input.articles, input.synonyms), model, input.settings);
   return {
     locale,
     calibration,
     source,
+    calibrated: Promise.resolve(),
     search(query, limit) {
       return ranker
         .rank(query)
@@ -104,21 +129,25 @@ async function trainInWorkers(input: TrainingInput): Promise<TrainedLocale> {
   return { model, calibration };
 }
 
-function inWorker<T>(input: TrainingInput, task: 'model' | 'calibration'): Promise<T> {
+/**
+ * The training threads: a pool (piscina) of up to two, kept for a minute after their last task, so a
+ * reload does not pay a thread's start (and, from TypeScript sources, tsx's) each time. Idle threads do
+ * not keep the process alive.
+ */
+let pool: Piscina | undefined;
+
+function trainingPool(): Piscina {
   const entry = new URL(`./train-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./train-worker-boot.mjs', import.meta.url), { workerData: { entry, input, task } });
-    let settled = false;
-    worker.once('message', (result: T) => {
-      settled = true;
-      resolve(result);
-    });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`search training worker exited with code ${code} before finishing`));
-    });
+  pool ??= new Piscina({
+    filename: new URL('./train-worker-boot.mjs', import.meta.url).href,
+    workerData: { entry },
+    minThreads: 0,
+    maxThreads: 2,
+    idleTimeout: 60_000,
   });
+  return pool;
+}
+
+function inWorker<T>(input: TrainingInput, task: 'model' | 'calibration'): Promise<T> {
+  return trainingPool().run({ input, task });
 }

@@ -1,16 +1,14 @@
-// Worker thread entry (loaded by train-worker-boot.mjs): trains one locale's model, or cross-validates
-// its calibration, so the server keeps answering from the previous index meanwhile. Receives
-// { input: TrainingInput, task }, posts back a TrainedModel or a Calibration.
-import { parentPort, workerData } from 'node:worker_threads';
+// Task run on a training pool thread (loaded by train-worker-boot.mjs): trains one locale's model, or
+// cross-validates its calibration, so the server keeps answering from the previous index meanwhile.
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { calibrateLocale, trainLocaleModel, type TrainingInput } from './training.js';
 
-const { input, task } = workerData as { input: TrainingInput; task: 'model' | 'calibration' };
-if (task === 'calibration') parentPort!.postMessage(calibrateLocale(input));
-else {
+export default function train({ input, task }: { input: TrainingInput; task: 'model' | 'calibration' }) {
+  if (task === 'calibration') return calibrateLocale(input);
   const model = trainLocaleModel(input);
   const { classifier } = model;
   // hand the big arrays over instead of copying them
-  parentPort!.postMessage(model, [
+  const buffers = [
     classifier.rowStart.buffer,
     classifier.columns.buffer,
     classifier.weights.buffer,
@@ -18,5 +16,6 @@ else {
     classifier.centroidStart.buffer,
     classifier.centroidColumns.buffer,
     classifier.centroidValues.buffer,
-  ] as ArrayBuffer[]);
+  ] as ArrayBuffer[];
+  return move({ [transferableSymbol]: buffers, [valueSymbol]: model } as never);
 }
