@@ -68,6 +68,14 @@ describe('escalation inside opening hours', () => {
     expect((await app.repos.conversations.messages(conversation.id)).some((m) => m.payload?.escalation)).toBe(false);
   });
 
+  it('keeps the language the bot detected for the agents, when it differs from the one the conversation started with', async () => {
+    const { app } = await start(MONDAY_MORNING);
+    const conversation = await newConversation(app, 'de');
+    const outcome = await app.handoff.escalate({ ...ref(conversation), locale: 'en' }, 'customer_request', noContext);
+    expect(outcome.notices.join(' ')).toMatch(/queue/i);
+    expect((await app.repos.conversations.get(conversation.id))?.locale).toBe('en');
+  });
+
   it('tells the next customer, in English, that they are second, with a wait from recent claim times', async () => {
     const { app, clock } = await start(MONDAY_MORNING);
     const anna = await agent(app, 'anna', 'Anna');

@@ -105,6 +105,8 @@ export class HandoffService implements Handoff {
     const moved = await this.deps.transcript.changeStatus(ref.conversationId, ['bot'], {
       status: 'queued',
       escalation_reason: reason,
+      // the bot may have detected the customer's language after the conversation started: agents answer in it
+      locale: ref.locale,
       queued_at: this.nowIso(),
       assigned_agent_id: null,
       assigned_at: null,
