@@ -39,8 +39,6 @@ export interface Config {
   };
   agents: {
     sessionTtlHours: number;
-    /** Secret used to sign session cookies; generated and kept in DATA_DIR when unset. */
-    sessionSecret: string | undefined;
     /** Password for the first admin created on an empty database; random and logged once when unset. */
     initialAdminPassword: string | undefined;
     /** Login attempts one IP may make per 15 minutes. */
@@ -165,7 +163,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     agents: {
       sessionTtlHours: integer(env, 'AGENT_SESSION_TTL_HOURS', 12, 1, 24 * 90),
-      sessionSecret: env.SESSION_SECRET || undefined,
       initialAdminPassword: env.INITIAL_ADMIN_PASSWORD || undefined,
       loginAttemptsPer15Minutes: integer(env, 'AGENT_LOGIN_ATTEMPTS_PER_15_MIN', 10, 1, 100_000),
     },
