@@ -1,28 +1,14 @@
 // The help center in real headless Chromium on the sample KB: accessibility (axe-core) of every page
 // kind, the feedback form without JavaScript, the phone layout, and the chat offer opening the widget.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launchBrowser, seriousAxeViolations, startListeningApp, type ListeningApp } from './helpers/browser.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { browserSuite, seriousAxeViolations } from './helpers/browser.js';
 
-let browser: Browser | undefined;
-let server: ListeningApp;
+const suite = browserSuite({ timeoutMs: 10_000 });
 let context: BrowserContext;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  if (browser) server = await startListeningApp();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-beforeEach(async (test) => {
-  if (!browser) return test.skip();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' });
-  context.setDefaultTimeout(10_000);
-});
-afterEach(async () => {
-  await context?.close();
+beforeEach(async () => {
+  context = await suite.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' });
 });
 
 describe('help center in a browser', () => {
@@ -35,14 +21,14 @@ describe('help center in a browser', () => {
     ['unknown article', '/help/articles/no-such-article?lang=de'],
   ])('the %s has no serious accessibility violations', async (_name, url) => {
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}${url}`);
+    await page.goto(`${suite.server.baseUrl}${url}`);
     // the widget's own accessibility is its test's business: check the help center's markup
     expect(await seriousAxeViolations(page, 'body > :not([data-supportdesk])')).toEqual([]);
   });
 
   it('the search form finds an article and marks the searched word', async () => {
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/help?lang=de`);
+    await page.goto(`${suite.server.baseUrl}/help?lang=de`);
     await page.getByLabel('Hilfe-Artikel durchsuchen').fill('Überweisung');
     await page.getByRole('button', { name: 'Suchen' }).click();
     await page.waitForURL(/\/help\/search\?/);
@@ -50,13 +36,13 @@ describe('help center in a browser', () => {
   });
 
   it('the feedback form works with JavaScript switched off', async () => {
-    const noScript = await browser!.newContext({ javaScriptEnabled: false, locale: 'en-GB' });
+    const noScript = await suite.newContext({ javaScriptEnabled: false, locale: 'en-GB' });
     try {
       const page = await noScript.newPage();
-      await page.goto(`${server.baseUrl}/help/articles/order-status?lang=en`);
+      await page.goto(`${suite.server.baseUrl}/help/articles/order-status?lang=en`);
       await page.getByRole('button', { name: 'Yes' }).click();
       await expect.poll(() => page.getByRole('heading', { name: 'Thank you for your feedback!' }).count()).toBe(1);
-      const rows = await server.app.store.db.selectFrom('feedback').selectAll().where('article_id', '=', 'order-status').execute();
+      const rows = await suite.server.app.store.db.selectFrom('feedback').selectAll().where('article_id', '=', 'order-status').execute();
       expect(rows).toContainEqual(expect.objectContaining({ locale: 'en', helpful: 1, channel: 'help-center' }));
     } finally {
       await noScript.close();
@@ -64,10 +50,10 @@ describe('help center in a browser', () => {
   });
 
   it('on a phone the page does not scroll sideways', async () => {
-    const phone = await browser!.newContext({ viewport: { width: 360, height: 740 } });
+    const phone = await suite.newContext({ viewport: { width: 360, height: 740 } });
     try {
       const page = await phone.newPage();
-      await page.goto(`${server.baseUrl}/help/articles/order-status?lang=de`);
+      await page.goto(`${suite.server.baseUrl}/help/articles/order-status?lang=de`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
     } finally {
@@ -77,7 +63,7 @@ describe('help center in a browser', () => {
 
   it('"Start a chat" on the no-result page opens the chat widget in place', async () => {
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/help/search?lang=en&q=xylophone`);
+    await page.goto(`${suite.server.baseUrl}/help/search?lang=en&q=xylophone`);
     await page.waitForFunction(() => typeof (window as any).SupportDesk?.open === 'function');
     const before = page.url();
     await page.locator('main').getByRole('link', { name: 'Start a chat' }).click();

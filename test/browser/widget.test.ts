@@ -1,9 +1,9 @@
 // The chat widget in real headless Chromium on the demo shop page: the customer's path from a German
 // question to a person, by mouse and by keyboard, a reload in between, accessibility (axe-core),
 // the phone layout, isolation from the host page's CSS, and untrusted text shown as text.
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchBrowser, seriousAxeViolations, startListeningApp, type ListeningApp } from '../helpers/browser.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
 
 // one of the sample KB's alternative questions, so the bot answers with the article itself
 const QUESTION = 'Wie lange ist die Lieferzeit nach Österreich?';
@@ -12,29 +12,11 @@ const QUEUED_SUBTITLE = 'Gleich ist jemand aus unserem Team für Sie da';
 // tests share one server, so earlier tests' customers may still wait in the queue
 const QUEUE_POSITION = /Sie sind an Position \d+ der Warteschlange/;
 
-let browser: Browser | undefined;
-let server: ListeningApp;
+const suite = browserSuite();
 let context: BrowserContext;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  if (browser) server = await startListeningApp();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-beforeEach(async (test) => {
-  if (!browser) return test.skip();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' });
-  // fail on the step that hangs, well before the test's own timeout
-  context.setDefaultTimeout(15_000);
-});
-
-afterEach(async () => {
-  await context?.close();
+beforeEach(async () => {
+  context = await suite.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' });
 });
 
 /** The widget's shadow host; Playwright locators look into its open shadow root. */
@@ -47,7 +29,7 @@ async function openDemo(): Promise<Page> {
   page.on('pageerror', (error) => {
     throw error;
   });
-  await page.goto(`${server.baseUrl}/`);
+  await page.goto(`${suite.server.baseUrl}/`);
   await widgetOf(page).locator('.launcher').waitFor();
   return page;
 }
@@ -107,7 +89,7 @@ describe('the chat widget on the demo page', { timeout: 60_000 }, () => {
     await askAndWaitForCard(widget);
     const card = widget.locator('.card').first();
     expect(await card.locator('h3').textContent()).toBe(ARTICLE_TITLE);
-    expect(await card.getByRole('link').getAttribute('href')).toBe(`${server.baseUrl}/help/articles/delivery-times?lang=de`);
+    expect(await card.getByRole('link').getAttribute('href')).toBe(`${suite.server.baseUrl}/help/articles/delivery-times?lang=de`);
     expect(await widget.locator('.msg.customer .bubble').last().textContent()).toBe(QUESTION);
     const quickReplies = widget.getByRole('group', { name: 'Schnellantworten' });
     expect(await quickReplies.getByRole('button').allTextContents()).toEqual(['Ja, das hat geholfen', 'Nein', 'Mit einem Mitarbeiter sprechen']);
@@ -178,7 +160,7 @@ describe('the chat widget on the demo page', { timeout: 60_000 }, () => {
 
   it('speaks English with data-locale="en" and opens on arrival from a ?chat=open link', async () => {
     const page = await context.newPage();
-    await page.goto(`${server.baseUrl}/?lang=en&chat=open`);
+    await page.goto(`${suite.server.baseUrl}/?lang=en&chat=open`);
     const widget = widgetOf(page);
     await widget.getByRole('dialog', { name: 'Nordwind customer service' }).waitFor();
     await widget.locator('.msg.bot').first().waitFor();
@@ -190,7 +172,7 @@ describe('the chat widget on the demo page', { timeout: 60_000 }, () => {
 
   it('fills the whole screen of a 375-px phone', async () => {
     await context.close();
-    context = await browser!.newContext({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, locale: 'de-DE' });
+    context = await suite.newContext({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, locale: 'de-DE' });
     context.setDefaultTimeout(15_000);
     const page = await openDemo();
     const widget = widgetOf(page);

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { testConfig } from '../../server/config.js';
@@ -106,4 +107,55 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+export interface BrowserSuite {
+  /** this file's browser */
+  readonly browser: Browser;
+  /** this file's app, listening on loopback */
+  readonly server: ListeningApp;
+  /** a new browser context, closed after the test; steps time out after the suite's timeout */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+}
+
+/**
+ * One browser and one listening app for a test file, registered as its hooks: every test is skipped
+ * (loudly) without a browser, or fails in CI; contexts opened with `newContext` are closed after each test.
+ * `prepare` runs once the app listens (e.g. to create agents).
+ */
+export function browserSuite(options: { env?: Record<string, string>; timeoutMs?: number; prepare?: (server: ListeningApp) => Promise<void> } = {}): BrowserSuite {
+  let browser: Browser | undefined;
+  let server: ListeningApp | undefined;
+  let open: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    if (!browser) return;
+    server = await startListeningApp(options.env);
+    await options.prepare?.(server);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach((test) => {
+    if (!browser) test.skip();
+  });
+  afterEach(async () => {
+    await Promise.all(open.map((context) => context.close()));
+    open = [];
+  });
+  return {
+    get browser() {
+      return browser!;
+    },
+    get server() {
+      return server!;
+    },
+    async newContext(contextOptions) {
+      const context = await browser!.newContext(contextOptions);
+      context.setDefaultTimeout(options.timeoutMs ?? 15_000);
+      open.push(context);
+      return context;
+    },
+  };
 }
