@@ -1,41 +1,25 @@
 // The whole handoff in real Chromium, two people at two browsers: a customer in the widget asks for a person,
 // the conversation appears live in the agent's console, the agent claims it and sees what the bot said,
 // they write to each other, the agent resolves and the customer is asked for a rating.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { hashPassword } from '../../server/handoff/passwords.js';
-import { launchBrowser, startListeningApp, type ListeningApp } from '../helpers/browser.js';
+import { browserSuite } from '../helpers/browser.js';
 import { ensureConsoleBundle } from '../helpers/agents.js';
 
-let browser: Browser | undefined;
-let server: ListeningApp;
+const suite = browserSuite({
+  timeoutMs: 10_000,
+  async prepare(server) {
+    await ensureConsoleBundle();
+    await suite.server.app.agents.create({ login: 'anna', displayName: 'Anna', passwordHash: await hashPassword('anna-password'), role: 'agent' });
+  },
+});
 let customerContext: BrowserContext;
 let agentContext: BrowserContext;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  if (!browser) return;
-  await ensureConsoleBundle();
-  server = await startListeningApp();
-  await server.app.agents.create({ login: 'anna', displayName: 'Anna', passwordHash: await hashPassword('anna-password'), role: 'agent' });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-beforeEach(async (test) => {
-  if (!browser) return test.skip();
-  customerContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' });
-  agentContext = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'de-DE' });
-  customerContext.setDefaultTimeout(10_000);
-  agentContext.setDefaultTimeout(10_000);
-});
-
-afterEach(async () => {
-  await customerContext?.close();
-  await agentContext?.close();
+beforeEach(async () => {
+  customerContext = await suite.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' });
+  agentContext = await suite.newContext({ viewport: { width: 1400, height: 900 }, locale: 'de-DE' });
 });
 
 async function send(widget: Locator, text: string) {
@@ -60,7 +44,7 @@ describe('from the widget to the console and back', () => {
     // the agent is logged in and watching the queue
     const console_ = await agentContext.newPage();
     failOnErrors(console_, errors);
-    await console_.goto(`${server.baseUrl}/agent/login`);
+    await console_.goto(`${suite.server.baseUrl}/agent/login`);
     await console_.getByLabel('Login').fill('anna');
     await console_.getByLabel('Password').fill('anna-password');
     await console_.getByRole('button', { name: 'Log in' }).click();
@@ -69,7 +53,7 @@ describe('from the widget to the console and back', () => {
     // the customer asks a question the bot answers, says it did not help... and asks for a person
     const shop = await customerContext.newPage();
     failOnErrors(shop, errors);
-    await shop.goto(`${server.baseUrl}/`);
+    await shop.goto(`${suite.server.baseUrl}/`);
     const widget = shop.locator('[data-supportdesk]');
     await widget.getByRole('button', { name: 'Chat öffnen' }).click();
     await widget.locator('.msg.bot').first().waitFor();
@@ -105,7 +89,7 @@ describe('from the widget to the console and back', () => {
     await send(widget, 'Nach Österreich, bitte.');
     await transcript.locator('.message.author-customer', { hasText: 'Nach Österreich, bitte.' }).waitFor();
     const conversationId = await console_.evaluate(() => decodeURIComponent(location.hash.slice(3)));
-    const stored = await server.app.repos.conversations.messages(conversationId, { includeInternal: true });
+    const stored = await suite.server.app.repos.conversations.messages(conversationId, { includeInternal: true });
     const handedOverAt = stored.find((m) => m.payload?.escalation)!.seq;
     expect(stored.filter((m) => m.author === 'bot' && m.seq > handedOverAt)).toEqual([]);
 
@@ -113,7 +97,7 @@ describe('from the widget to the console and back', () => {
     await console_.getByRole('button', { name: 'Resolve' }).click();
     await console_.locator('#conversation-status', { hasText: 'Resolved' }).waitFor();
     await widget.getByRole('form', { name: 'Wie zufrieden waren Sie?' }).waitFor();
-    expect((await server.app.repos.conversations.get(conversationId))?.status).toBe('resolved');
+    expect((await suite.server.app.repos.conversations.get(conversationId))?.status).toBe('resolved');
     // and the conversation left the queue
     await expect.poll(() => console_.locator(`.queue-item[data-id="${conversationId}"]`).count()).toBe(0);
 

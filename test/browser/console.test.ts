@@ -2,42 +2,28 @@
 // claim it, read the whole transcript, reply, note, insert a KB answer, resolve; customer text that looks like
 // HTML stays text and runs nothing.
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Dialog, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Dialog, Page } from 'playwright-core';
 import { hashPassword } from '../../server/handoff/passwords.js';
-import { launchBrowser, seriousAxeViolations, startListeningApp, type ListeningApp } from '../helpers/browser.js';
+import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
 import { ensureConsoleBundle } from '../helpers/agents.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS; // a directory: set it to look at the console
 
-let browser: Browser | undefined;
-let server: ListeningApp;
+const suite = browserSuite({
+  timeoutMs: 10_000,
+  async prepare(server) {
+    await ensureConsoleBundle();
+    await server.app.agents.create({ login: 'anna', displayName: 'Anna', passwordHash: await hashPassword('anna-password'), role: 'agent' });
+  },
+});
 let context: BrowserContext;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  if (!browser) return;
-  await ensureConsoleBundle();
-  server = await startListeningApp();
-  await server.app.agents.create({ login: 'anna', displayName: 'Anna', passwordHash: await hashPassword('anna-password'), role: 'agent' });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-beforeEach(async (test) => {
-  if (!browser) return test.skip();
+beforeEach(async () => {
   // bypassCSP: the console's CSP would also stop an injected script, but the test is that customer text is never
   // parsed as HTML at all, so it runs without that second wall (and lets axe-core be injected)
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB', bypassCSP: true });
-  context.setDefaultTimeout(10_000);
-});
-
-afterEach(async () => {
-  await context?.close();
+  context = await suite.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB', bypassCSP: true });
 });
 
 /** Every alert/prompt a page opens (a script from customer text would open one); confirms are answered yes. */
@@ -52,25 +38,25 @@ function watchDialogs(page: Page): string[] {
 }
 
 async function logIn(page: Page) {
-  await page.goto(`${server.baseUrl}/agent`);
+  await page.goto(`${suite.server.baseUrl}/agent`);
   expect(new URL(page.url()).pathname).toBe('/agent/login');
   await page.getByLabel('Login').fill('anna');
   await page.getByLabel('Password').fill('anna-password');
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${server.baseUrl}/agent`);
+  await page.waitForURL(`${suite.server.baseUrl}/agent`);
   await page.locator('body[data-live="true"]').waitFor();
 }
 
 /** What the bot leaves behind when it hands over: the customer's words, its answer with an article, "No", the handoff. */
 async function escalatedByTheBot(customerText: string) {
-  const app = server.app;
+  const app = suite.server.app;
   const customerId = await app.repos.customers.findOrCreate([{ kind: 'web', value: `visitor-${Date.now()}` }, { kind: 'email', value: 'kim@example.org' }], 'Kim Meyer');
   const conversation = await app.repos.conversations.create({ customerId, channel: 'web', locale: 'en' });
   await app.transcript.append(conversation.id, { author: 'customer', text: customerText });
   await app.transcript.append(conversation.id, {
     author: 'bot',
     text: 'This article might help:',
-    payload: { decision: 'answer', articles: [{ id: 'delivery-times', title: 'How long does delivery take?', summary: '2 to 4 days', url: `${server.baseUrl}/help/en/delivery-times` }] },
+    payload: { decision: 'answer', articles: [{ id: 'delivery-times', title: 'How long does delivery take?', summary: '2 to 4 days', url: `${suite.server.baseUrl}/help/en/delivery-times` }] },
   });
   await app.transcript.append(conversation.id, { author: 'customer', text: 'No', payload: { action: 'feedback:no' } });
   await app.handoff.escalate({ conversationId: conversation.id, channel: 'web', locale: 'en' }, 'not_helpful', {
@@ -121,12 +107,12 @@ describe('the agent console', () => {
     await composer.pressSequentially('your parcel left our warehouse today.');
     await composer.press('Enter');
     await transcript.locator('.message.author-agent', { hasText: 'your parcel left' }).waitFor();
-    const stored = (await server.app.repos.conversations.messages(conversationId)).filter((m) => m.author === 'agent');
+    const stored = (await suite.server.app.repos.conversations.messages(conversationId)).filter((m) => m.author === 'agent');
     expect(stored.map((m) => m.text)).toEqual(['Hi Kim,\nyour parcel left our warehouse today.']);
     expect(await composer.inputValue()).toBe('');
 
     // the customer answers: it appears live, and still as text
-    await server.app.transcript.append(conversationId, { author: 'customer', text: `Thanks! ${XSS} <script>alert(2)</script>` });
+    await suite.server.app.transcript.append(conversationId, { author: 'customer', text: `Thanks! ${XSS} <script>alert(2)</script>` });
     await transcript.locator('.message.author-customer', { hasText: 'Thanks!' }).waitFor();
     expect(await page.locator('#transcript img, #transcript script').count()).toBe(0);
 
@@ -135,7 +121,7 @@ describe('the agent console', () => {
     await page.getByLabel('Internal note').fill('Customer asked twice; check the carrier.');
     await page.getByRole('button', { name: 'Add note' }).click();
     await transcript.locator('.message.internal', { hasText: 'check the carrier' }).waitFor();
-    expect((await server.app.repos.conversations.messages(conversationId)).some((m) => m.text.includes('check the carrier'))).toBe(false);
+    expect((await suite.server.app.repos.conversations.messages(conversationId)).some((m) => m.text.includes('check the carrier'))).toBe(false);
 
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'console-transcript.png') });
 
@@ -146,21 +132,21 @@ describe('the agent console', () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.locator('#kb-results li').first().waitFor();
     await page.locator('#kb-results .insert').first().click();
-    expect(await page.getByLabel('Reply').inputValue()).toMatch(new RegExp(`${server.baseUrl.replace(/[.:/]/g, '\\$&')}/help/`));
+    expect(await page.getByLabel('Reply').inputValue()).toMatch(new RegExp(`${suite.server.baseUrl.replace(/[.:/]/g, '\\$&')}/help/`));
 
     expect(await seriousAxeViolations(page)).toEqual([]);
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'console.png') });
 
     await page.getByRole('button', { name: 'Resolve' }).click();
     await page.locator('#conversation-status', { hasText: 'Resolved' }).waitFor();
-    expect((await server.app.repos.conversations.get(conversationId))?.status).toBe('resolved');
+    expect((await suite.server.app.repos.conversations.get(conversationId))?.status).toBe('resolved');
 
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
   });
 
   it('a second agent sees who claimed first', async () => {
-    await server.app.agents.create({ login: 'ben', displayName: 'Ben', passwordHash: await hashPassword('ben-password'), role: 'agent' });
+    await suite.server.app.agents.create({ login: 'ben', displayName: 'Ben', passwordHash: await hashPassword('ben-password'), role: 'agent' });
     const page = await context.newPage();
     watchDialogs(page);
     await logIn(page);
@@ -168,7 +154,7 @@ describe('the agent console', () => {
     await page.locator(`.queue-item[data-id="${conversationId}"]`).click();
     await page.getByRole('button', { name: 'Claim' }).waitFor();
     // Ben is quicker, through the API, while Anna looks at the conversation
-    await server.app.handoff.claim(conversationId, (await server.app.agents.findByLogin('ben'))!);
+    await suite.server.app.handoff.claim(conversationId, (await suite.server.app.agents.findByLogin('ben'))!);
     await page.locator('#conversation-status', { hasText: 'Assigned to Ben' }).waitFor();
     expect(await page.getByRole('button', { name: 'Claim' }).count()).toBe(0);
     await page.locator(`.queue-item[data-id="${conversationId}"] .holder`, { hasText: 'with Ben' }).waitFor();

@@ -1,38 +1,23 @@
 // The customer's side of the human handoff in real Chromium: an agent's reply arrives live with the
 // agent's name, resolve brings the rating, a later message starts a new conversation, and live updates
 // survive a dropped socket (reconnect) and a network without WebSockets (polling).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { Agent } from '../../server/store/schema.js';
-import { launchBrowser, seriousAxeViolations, startListeningApp, type ListeningApp } from '../helpers/browser.js';
+import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
 
 const QUEUE_POSITION = /Sie sind an Position \d+ der Warteschlange/;
 
-let browser: Browser | undefined;
-let server: ListeningApp;
 let agent: Agent;
+const suite = browserSuite({
+  async prepare(server) {
+    agent = (await suite.server.app.agents.create({ login: 'anna', displayName: 'Anna', passwordHash: 'not used: the test acts through the handoff service', role: 'agent' }))!;
+  },
+});
 let context: BrowserContext;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  if (!browser) return;
-  server = await startListeningApp();
-  agent = (await server.app.agents.create({ login: 'anna', displayName: 'Anna', passwordHash: 'not used: the test acts through the handoff service', role: 'agent' }))!;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-beforeEach(async (test) => {
-  if (!browser) return test.skip();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' });
-  context.setDefaultTimeout(15_000);
-});
-
-afterEach(async () => {
-  await context?.close();
+beforeEach(async () => {
+  context = await suite.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' });
 });
 
 function widgetOf(page: Page): Locator {
@@ -45,7 +30,7 @@ async function customerInQueue(): Promise<{ page: Page; widget: Locator; convers
   page.on('pageerror', (error) => {
     throw error;
   });
-  await page.goto(`${server.baseUrl}/`);
+  await page.goto(`${suite.server.baseUrl}/`);
   const widget = widgetOf(page);
   await widget.getByRole('button', { name: 'Chat öffnen' }).click();
   await widget.locator('.msg.bot').first().waitFor();
@@ -71,10 +56,10 @@ function saved(page: Page): Promise<{ conversationId: string; token: string; vis
 describe('the widget during and after a handoff', { timeout: 60_000 }, () => {
   it("shows the agent's reply with the agent's name, passes the customer's answer on, and asks for a rating after resolve", async () => {
     const { page, widget, conversationId } = await customerInQueue();
-    await server.app.handoff.claim(conversationId, agent);
+    await suite.server.app.handoff.claim(conversationId, agent);
     await widget.locator('.msg.system', { hasText: 'Anna ist jetzt für Sie da.' }).waitFor();
 
-    await server.app.handoff.reply(conversationId, agent, 'Hallo, hier ist Anna. Ich sehe mir Ihre Bestellung an.');
+    await suite.server.app.handoff.reply(conversationId, agent, 'Hallo, hier ist Anna. Ich sehe mir Ihre Bestellung an.');
     const agentMessage = widget.locator('.msg.agent').last();
     await agentMessage.waitFor();
     expect(await agentMessage.locator('.who').textContent()).toBe('Anna');
@@ -83,10 +68,10 @@ describe('the widget during and after a handoff', { timeout: 60_000 }, () => {
 
     await send(widget, 'Danke, die Bestellnummer ist 4711.');
     await expect
-      .poll(async () => (await server.app.repos.conversations.messages(conversationId)).map((m) => `${m.author}: ${m.text}`).at(-1))
+      .poll(async () => (await suite.server.app.repos.conversations.messages(conversationId)).map((m) => `${m.author}: ${m.text}`).at(-1))
       .toBe('customer: Danke, die Bestellnummer ist 4711.');
 
-    await server.app.handoff.resolve(conversationId, agent);
+    await suite.server.app.handoff.resolve(conversationId, agent);
     const rating = widget.getByRole('form', { name: 'Wie zufrieden waren Sie?' });
     await rating.waitFor();
     expect(await widget.locator('.subtitle').textContent()).toBe('Dieses Gespräch ist beendet');
@@ -99,7 +84,7 @@ describe('the widget during and after a handoff', { timeout: 60_000 }, () => {
     await rating.getByLabel('Kommentar (optional)').fill('Schnell und freundlich');
     await rating.getByRole('button', { name: 'Bewertung senden' }).click();
     await widget.getByText('Vielen Dank für Ihre Bewertung!').waitFor();
-    const stored = await server.app.repos.conversations.get(conversationId);
+    const stored = await suite.server.app.repos.conversations.get(conversationId);
     expect({ rating: stored?.rating, comment: stored?.rating_comment }).toEqual({ rating: 4, comment: 'Schnell und freundlich' });
 
     // rated once: a reload shows the closed conversation without asking again
@@ -112,7 +97,7 @@ describe('the widget during and after a handoff', { timeout: 60_000 }, () => {
   it('starts a new conversation for the same visitor when the customer writes after resolve', async () => {
     const { page, widget, conversationId } = await customerInQueue();
     const before = await saved(page);
-    await server.app.handoff.resolve(conversationId, agent);
+    await suite.server.app.handoff.resolve(conversationId, agent);
     await widget.locator('form.rating').waitFor();
 
     await send(widget, 'Noch eine Frage: Wie lange ist die Lieferzeit nach Österreich?');
@@ -125,20 +110,20 @@ describe('the widget during and after a handoff', { timeout: 60_000 }, () => {
     expect(texts[0]).toContain('Hallo! Ich bin der virtuelle Assistent.');
     expect(texts[1]).toContain('Noch eine Frage: Wie lange ist die Lieferzeit nach Österreich?');
     expect(await widget.locator('form.rating').count()).toBe(0);
-    const [first, second] = await Promise.all([server.app.repos.conversations.get(before.conversationId), server.app.repos.conversations.get(after.conversationId)]);
+    const [first, second] = await Promise.all([suite.server.app.repos.conversations.get(before.conversationId), suite.server.app.repos.conversations.get(after.conversationId)]);
     expect(second?.customer_id).toBe(first?.customer_id);
   });
 
   it('reconnects after the socket drops and receives the reply it missed meanwhile', async () => {
     const { widget, conversationId } = await customerInQueue();
-    await server.app.handoff.claim(conversationId, agent);
+    await suite.server.app.handoff.claim(conversationId, agent);
     await widget.locator('.msg.system', { hasText: 'Anna ist jetzt für Sie da.' }).waitFor();
 
-    for (const socket of server.app.websocketServer.clients) socket.terminate();
-    await server.app.handoff.reply(conversationId, agent, 'Sind Sie noch da?');
+    for (const socket of suite.server.app.websocketServer.clients) socket.terminate();
+    await suite.server.app.handoff.reply(conversationId, agent, 'Sind Sie noch da?');
     await widget.locator('.msg.agent', { hasText: 'Sind Sie noch da?' }).waitFor();
     expect(await widget.locator('.msg.agent').count()).toBe(1);
-    expect(server.app.websocketServer.clients.size).toBe(1);
+    expect(suite.server.app.websocketServer.clients.size).toBe(1);
   });
 
   it('falls back to polling when WebSockets are blocked, and counts unread replies on the launcher while closed', async () => {
@@ -160,8 +145,8 @@ describe('the widget during and after a handoff', { timeout: 60_000 }, () => {
     await widget.getByRole('button', { name: 'Chat schließen' }).first().click();
     await widget.getByRole('dialog').waitFor({ state: 'hidden' });
 
-    await server.app.handoff.claim(conversationId, agent);
-    await server.app.handoff.reply(conversationId, agent, 'Hallo! Ich kümmere mich darum.');
+    await suite.server.app.handoff.claim(conversationId, agent);
+    await suite.server.app.handoff.reply(conversationId, agent, 'Hallo! Ich kümmere mich darum.');
     const launcher = widget.getByRole('button', { name: 'Chat öffnen (1 neue Nachricht)' });
     await launcher.waitFor({ timeout: 15_000 });
     expect(await widget.locator('.badge').textContent()).toBe('1');
