@@ -1,24 +1,16 @@
 // botbuilder Storage on the bot_state table, on SQLite and PostgreSQL.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConversationState, TestAdapter } from 'botbuilder';
 import type { Store } from '../server/store/database.js';
 import { BotStorage } from '../server/store/bot-storage.js';
-import { dialects, skipWithoutPostgres } from './helpers/services.js';
+import { dialects, storePerTest } from './helpers/services.js';
 
-describe.each(dialects)('bot storage on $name', ({ name, open }) => {
+describe.each(dialects)('bot storage on $name', (dialect) => {
+  const stores = storePerTest(dialect);
   let store: Store | undefined;
-  let skip = false;
-  beforeAll(async () => {
-    if (name === 'postgres') skip = await skipWithoutPostgres();
-  });
-  afterEach(async () => {
-    await store?.close();
-    store = undefined;
-  });
 
   async function fresh(ctx: { skip: () => void }) {
-    if (skip) ctx.skip();
-    store = await open();
+    store = await stores.open(ctx);
     return new BotStorage(store.db);
   }
 

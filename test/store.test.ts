@@ -1,24 +1,16 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Store } from '../server/store/database.js';
 import { ConversationRepository } from '../server/store/conversations.js';
 import { CustomerRepository } from '../server/store/customers.js';
 import { AnalyticsRepository } from '../server/store/events.js';
-import { dialects, skipWithoutPostgres } from './helpers/services.js';
+import { dialects, storePerTest } from './helpers/services.js';
 
-describe.each(dialects)('store on $name', ({ name, open }) => {
+describe.each(dialects)('store on $name', (dialect) => {
+  const stores = storePerTest(dialect);
   let store: Store | undefined;
-  let skip = false;
-  beforeAll(async () => {
-    if (name === 'postgres') skip = await skipWithoutPostgres();
-  });
-  afterEach(async () => {
-    await store?.close();
-    store = undefined;
-  });
 
   async function fresh(ctx: { skip: () => void }) {
-    if (skip) ctx.skip();
-    store = await open();
+    store = await stores.open(ctx);
     return {
       customers: new CustomerRepository(store.db),
       conversations: new ConversationRepository(store.db),

@@ -63,7 +63,13 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
 
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+  // with a schema of its own, Kysely's bookkeeping tables live there too (it otherwise looks for them in
+  // any schema, and a store in another schema could make it skip creating its own)
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    ...(dialect === 'postgres' && options.schema ? { migrationTableSchema: options.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

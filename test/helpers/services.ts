@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterEach, beforeAll } from 'vitest';
 import { openStore, type Store } from '../../server/store/database.js';
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -69,4 +70,30 @@ export async function skipWithoutPostgres(): Promise<boolean> {
   if (IN_CI) throw new Error(`CI=true but ${problem}`);
   console.warn(`\n*** SKIPPING PostgreSQL tests: ${problem} ***\n`);
   return true;
+}
+
+/**
+ * For a describe.each(dialects) suite: `open(ctx)` gives a test a fresh store, closed after the test.
+ * PostgreSQL tests skip loudly without a server (and fail in CI).
+ */
+export function storePerTest({ name, open }: DialectCase): { open(ctx: { skip(): void }): Promise<Store>; readonly current: Store } {
+  let store: Store | undefined;
+  let skip = false;
+  beforeAll(async () => {
+    if (name === 'postgres') skip = await skipWithoutPostgres();
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+  return {
+    async open(ctx) {
+      if (skip) ctx.skip();
+      store = await open();
+      return store;
+    },
+    get current() {
+      return store!;
+    },
+  };
 }
