@@ -1,5 +1,6 @@
 // Every setting of the server, read from the environment once at start.
 // A wrong value stops the start with a message that names the variable (README lists them all).
+import os from 'node:os';
 import path from 'node:path';
 
 export interface OpeningHours {
@@ -18,6 +19,8 @@ export interface Config {
   publicUrl: string;
   dataDir: string;
   kbDir: string;
+  /** where trained search models are cached by content, so a restart does not retrain */
+  kbCacheDir: string;
   /** `sqlite:<file>` (default, under DATA_DIR) or a postgres:// URL. */
   databaseUrl: string;
   /** SQLite durability: full (survives a power cut) or normal (survives a process crash; faster writes) */
@@ -148,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     dataDir,
     kbDir,
+    kbCacheDir: path.resolve(env.KB_CACHE_DIR || path.join(dataDir, 'kb-cache')),
     databaseUrl,
     sqliteSynchronous,
     logLevel,
@@ -176,5 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
 
 /** A config for tests: defaults, with a temp data dir and whatever the test overrides. */
 export function testConfig(overrides: Env = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', KB_WATCH: 'false', LOG_PRETTY: 'false', ...overrides });
+  // one model cache for all tests on this machine: each KB is trained once, not once per test app
+  const kbCache = path.join(os.tmpdir(), 'support-desk-test-kb-cache');
+  return loadConfig({ LOG_LEVEL: 'silent', KB_WATCH: 'false', LOG_PRETTY: 'false', KB_CACHE_DIR: kbCache, ...overrides });
 }

@@ -8,6 +8,7 @@ describe('configuration from the environment', () => {
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.databaseUrl).toMatch(/^sqlite:.*data\/support-desk\.sqlite$/);
     expect(config.kbDir).toMatch(/kb-content$/);
+    expect(config.kbCacheDir).toMatch(/data\/kb-cache$/);
     expect(config.openingHours.timeZone).toBe('Europe/Berlin');
   });
 

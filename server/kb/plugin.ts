@@ -1,6 +1,5 @@
 // Decorates `app.kb` with the knowledge base service: loaded before the app serves, watched for edits
 // when KB_WATCH is on, closed with the app.
-import path from 'node:path';
 import fp from 'fastify-plugin';
 import type { KnowledgeBaseService } from './types.js';
 import { createKnowledgeBase } from './service.js';
@@ -18,7 +17,7 @@ export default fp(
       kbDir: app.config.kbDir,
       publicUrl: app.config.publicUrl,
       watch: app.config.kbWatch,
-      cacheDir: path.join(app.config.dataDir, 'kb-cache'),
+      cacheDir: app.config.kbCacheDir,
       logger: {
         info: (message) => kbLog.info(message),
         warn: (message) => kbLog.warn(message),
