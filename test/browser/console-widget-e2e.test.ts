@@ -66,6 +66,8 @@ describe('from the widget to the console and back', () => {
     const item = console_.locator('.queue-item', { hasText: 'Wie lange dauert die Lieferung?' });
     await item.waitFor();
     expect(await item.locator('.reason').textContent()).toBe('Asked for a person');
+    // a customer who gave no name or contact is a short visitor number, not a raw id
+    expect(await item.locator('.customer-name').textContent()).toMatch(/^Web visitor [0-9a-f]{8}$/);
     await item.click();
     await console_.getByRole('button', { name: 'Claim' }).click();
     await console_.locator('#conversation-status', { hasText: 'Assigned to you' }).waitFor();

@@ -39,6 +39,15 @@ const customerPane = el('aside', { className: 'pane customer-pane', id: 'custome
 root.append(queuePane, conversationPane, customerPane);
 renderEmptyConversation();
 
+/** How agents call a customer: the name they gave, else an e-mail or phone number, else a short visitor number. */
+function customerLabel(customer: { name?: string | null; identities: Array<{ kind: string; value: string }> }): string {
+  if (customer.name) return customer.name;
+  const contact = customer.identities.find((i) => i.kind === 'email') ?? customer.identities.find((i) => i.kind === 'phone');
+  if (contact) return contact.value;
+  const visitor = customer.identities.find((i) => i.kind === 'web');
+  return visitor ? `Web visitor ${visitor.value.slice(0, 8)}` : 'Unknown customer';
+}
+
 function renderEmptyConversation() {
   clear(conversationPane);
   clear(customerPane);
@@ -52,7 +61,7 @@ function renderQueue() {
   queueCount.textContent = String(state.queue.filter((c) => c.status === 'queued').length);
   if (state.queue.length === 0) queueList.append(el('li', { className: 'empty' }, 'Nobody is waiting.'));
   for (const item of state.queue) {
-    const customer = item.customer.name ?? item.customer.identities[0]?.value ?? 'Unknown customer';
+    const customer = customerLabel(item.customer);
     const holder = item.status === 'assigned' ? `with ${item.assignedAgent?.id === state.me?.id ? 'you' : (item.assignedAgent?.name ?? 'someone')}` : `waiting ${timeAgo(item.queuedAt)}`;
     const button = el(
       'button',
@@ -221,7 +230,7 @@ function renderConversation(options: { keepComposer?: boolean } = {}) {
   if (!detail) return renderEmptyConversation();
   const c = detail.conversation;
   clear(conversationPane);
-  const customerName = detail.customer.name ?? detail.customer.identities[0]?.value ?? 'Unknown customer';
+  const customerName = customerLabel(detail.customer);
   const actions = el('div', { className: 'actions' });
   if (c.status === 'queued') actions.append(actionButton('Claim', 'claim', 'claim', 'primary'));
   if (c.status === 'queued' || mine()) actions.append(actionButton('Hand back to bot', 'hand-back', 'hand-back'), actionButton('Resolve', 'resolve', 'resolve'));
