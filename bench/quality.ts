@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeGeneratedQuestions } from './generated-kb.js';
+import type { EvalSummary } from '../server/kb/search/evaluate.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = path.resolve(process.env.BENCH_DIR ?? path.join(repo, '..', 'shared', 'bench'));
@@ -18,15 +19,7 @@ if (!fs.existsSync(makeKb)) {
 const data = (file: string) => path.join(benchDir, 'data', file);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-quality-'));
 
-interface Summary {
-  questions: number;
-  top1: number;
-  top3: number;
-  answeredCorrect: number;
-  outOfScopeDeclined: number;
-  wrongAnswers: number;
-  msPerQuery: number;
-}
+type Summary = EvalSummary;
 
 function build(name: string, args: string[]): string {
   const out = path.join(work, name);

@@ -1,29 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../server/app.js';
-import { testConfig } from '../server/config.js';
-import type { Store } from '../server/store/database.js';
-import { openSqliteStore } from './helpers/services.js';
+import { appsPerTest } from './helpers/app.js';
 import { addAgent, logIn } from './helpers/agents.js';
 
-let app: FastifyInstance | undefined;
-let store: Store | undefined;
-afterEach(async () => {
-  await app?.close();
-  await store?.close();
-  app = undefined;
-  store = undefined;
-});
-
 const MONDAY_MORNING = new Date('2026-11-23T09:00:00Z');
-
-async function start() {
-  const clock = { current: MONDAY_MORNING, now: () => clock.current };
-  store = await openSqliteStore();
-  app = await buildApp(testConfig({ INITIAL_ADMIN_PASSWORD: 'x' }), { store, clock });
-  await app.ready();
-  return { app, clock };
-}
+const startAt = appsPerTest({ INITIAL_ADMIN_PASSWORD: 'x' });
+const start = () => startAt(MONDAY_MORNING);
 
 /** A web conversation as the bot leaves it: a question, an answer with an article, "No", then the handoff. */
 async function escalatedWebConversation(app: FastifyInstance, visitor = 'visitor-1', phone?: string) {

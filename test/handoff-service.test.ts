@@ -1,35 +1,18 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../server/app.js';
-import { testConfig } from '../server/config.js';
-import type { Store } from '../server/store/database.js';
 import { hashPassword } from '../server/handoff/passwords.js';
 import { formatOpening, isOpen, nextOpening } from '../server/handoff/opening-hours.js';
 import { estimateWaitMinutes, DEFAULT_WAIT_MINUTES } from '../server/handoff/wait-estimate.js';
 import { findContact, HandoffError, type EscalationRecord } from '../server/handoff/service.js';
-import { openSqliteStore } from './helpers/services.js';
+import { testConfig } from '../server/config.js';
+import { appsPerTest } from './helpers/app.js';
 
 // Monday 23 Nov 2026 10:00 in Berlin (09:00 UTC): open (default hours mon-fri 08-20, sat 09-16)
 const MONDAY_MORNING = new Date('2026-11-23T09:00:00Z');
 // Saturday 21 Nov 2026 18:00 in Berlin: closed until Monday 08:00
 const SATURDAY_EVENING = new Date('2026-11-21T17:00:00Z');
 
-let app: FastifyInstance | undefined;
-let store: Store | undefined;
-afterEach(async () => {
-  await app?.close();
-  await store?.close();
-  app = undefined;
-  store = undefined;
-});
-
-async function start(at: Date, env: Record<string, string> = {}) {
-  const clock = { current: at, now: () => clock.current };
-  store = await openSqliteStore();
-  app = await buildApp(testConfig({ INITIAL_ADMIN_PASSWORD: 'admin-password', ...env }), { store, clock });
-  await app.ready();
-  return { app, clock };
-}
+const start = appsPerTest({ INITIAL_ADMIN_PASSWORD: 'admin-password' });
 
 async function newConversation(app: FastifyInstance, locale: string, visitor = `visitor-${Math.random()}`) {
   const customerId = await app.repos.customers.findOrCreate([{ kind: 'web', value: visitor }], 'Kim');
