@@ -8,7 +8,8 @@ import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
 // one of the sample KB's alternative questions, so the bot answers with the article itself
 const QUESTION = 'Wie lange ist die Lieferzeit nach Österreich?';
 const ARTICLE_TITLE = 'Wie lange dauert die Lieferung?';
-const QUEUED_SUBTITLE = 'Gleich ist jemand aus unserem Team für Sie da';
+// true inside and outside opening hours: the notices below it say when someone answers
+const QUEUED_SUBTITLE = 'Ihre Anfrage liegt bei unserem Team';
 // tests share one server, so earlier tests' customers may still wait in the queue
 const QUEUE_POSITION = /Sie sind an Position \d+ der Warteschlange/;
 
