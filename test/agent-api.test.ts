@@ -168,6 +168,17 @@ describe('the agent stream', () => {
     socket.terminate();
   });
 
+  it('closes the live socket when its agent logs out, so nothing more reaches that browser', async () => {
+    const { app } = await start();
+    await addAgent(app, 'anna', 'Anna');
+    const anna = await logIn(app, 'anna');
+    const socket = await (app as any).injectWS('/api/agent/stream', { headers: { cookie: anna.cookie } });
+    const closed = new Promise<number>((resolve) => socket.on('close', (code: number) => resolve(code)));
+    const logout = await anna.post('/agent/logout', {});
+    expect(logout.statusCode).toBe(303);
+    expect(await closed).toBe(4401);
+  });
+
   it('refuses a handshake without a session, and one from another site', async () => {
     const { app } = await start();
     await addAgent(app, 'anna', 'Anna');

@@ -74,9 +74,24 @@ export class AgentAuth {
   }
 
   async logOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const sessionId = request.cookies[this.cookieName];
-    if (sessionId) await this.agents.deleteSession(sha256(sessionId));
+    const key = this.sessionKey(request);
+    if (key) await this.agents.deleteSession(key);
     reply.clearCookie(this.cookieName, { path: '/' });
+    if (key) for (const listener of this.logoutListeners) listener(key);
+  }
+
+  /** The stored key (hash) of the request's session cookie, if it has one. */
+  sessionKey(request: FastifyRequest): string | undefined {
+    const sessionId = request.cookies[this.cookieName];
+    return sessionId ? sha256(sessionId) : undefined;
+  }
+
+  private readonly logoutListeners = new Set<(sessionKey: string) => void>();
+
+  /** Called with a session's key when it logs out in this process (live sockets close then); returns the unsubscribe. */
+  onLogout(listener: (sessionKey: string) => void): () => void {
+    this.logoutListeners.add(listener);
+    return () => this.logoutListeners.delete(listener);
   }
 
   /** The live session the request's cookie names, or null (no cookie, unknown, expired). */

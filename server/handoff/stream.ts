@@ -1,7 +1,7 @@
 // GET /api/agent/stream (WebSocket): what the console needs to stay live without polling. Every conversation
 // event on the bus goes to every logged-in agent: messages (with internal notes, as agents see them) and
 // status changes (the console reloads the queue on those). The session cookie authenticates the handshake;
-// the Origin must be ours, and the socket closes when the session expires.
+// the Origin must be ours, and the socket closes when the session expires or logs out.
 import type { FastifyInstance } from 'fastify';
 import type { AgentAuth } from './auth.js';
 import { toAgentMessage } from './agent-json.js';
@@ -40,8 +40,11 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
       });
       const expiresIn = Date.parse(session.expiresAt) - app.clock.now().getTime();
       const expiry = setTimeout(() => socket.close(4401, 'session expired'), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1)));
+      const sessionKey = auth.sessionKey(request);
+      const stopWatchingLogout = auth.onLogout((loggedOut) => loggedOut === sessionKey && socket.close(4401, 'logged out'));
       socket.on('close', () => {
         clearTimeout(expiry);
+        stopWatchingLogout();
         unsubscribe();
       });
       send({ type: 'hello', agentId: session.agent.id });
