@@ -14,7 +14,7 @@ import type {
   Locale,
   SearchLog,
 } from './ports.js';
-import { decide as defaultDecide } from './policy.js';
+import { decide as defaultDecide, type Decision, type PolicyOptions } from './policy.js';
 import { understand, detectLocale, Actions, type Intent } from './understanding.js';
 import { stringsFor } from './strings.js';
 import { renderAnswer, renderSuggestions, renderText } from './replies/index.js';
@@ -41,16 +41,14 @@ export interface UserProfile {
   locale?: Locale;
 }
 
-type Decision = { kind: 'answer'; article: KbHit } | { kind: 'suggest'; articles: KbHit[] } | { kind: 'no_match' };
-
 export interface SupportBotOptions {
   missesBeforeEscalation: number;
   /** how many hits to ask the KB for */
   searchLimit?: number;
   /** the decision; bot/policy.ts unless a caller (kb:eval, a test) passes its own */
-  decide?: (result: KbSearchResult, options?: any) => Decision;
+  decide?: (result: KbSearchResult, options?: PolicyOptions) => Decision;
   /** passed through to the decision (thresholds from configuration) */
-  policyOptions?: Parameters<typeof defaultDecide>[1];
+  policyOptions?: PolicyOptions;
 }
 
 export interface SupportBotDeps {
