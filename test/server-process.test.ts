@@ -1,4 +1,4 @@
-// The real process, as `npm start` runs it: it starts, serves, and shuts down cleanly on SIGTERM.
+// The real process, as `npm start` runs it: it starts, serves, shuts down cleanly on SIGTERM, and loses no acknowledged message on SIGKILL.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
