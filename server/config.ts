@@ -29,6 +29,8 @@ export interface Config {
   /** Pretty logs for a terminal; JSON otherwise. */
   logPretty: boolean;
   kbWatch: boolean;
+  /** article feedback (help center form and API) one IP may send per minute */
+  feedbackPerMinutePerIp: number;
   chat: {
     maxTextLength: number;
     /** Messages per minute one conversation may send. */
@@ -157,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     logPretty: boolean(env, 'LOG_PRETTY', Boolean(process.stdout.isTTY)),
     kbWatch: boolean(env, 'KB_WATCH', true),
+    feedbackPerMinutePerIp: integer(env, 'FEEDBACK_PER_MINUTE_PER_IP', 20, 1, 100_000),
     chat: {
       maxTextLength: integer(env, 'CHAT_MAX_TEXT_LENGTH', 2000, 1, 100_000),
       messagesPerMinute: integer(env, 'CHAT_MESSAGES_PER_MINUTE', 30, 1, 100_000),

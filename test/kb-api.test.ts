@@ -121,6 +121,35 @@ describe('POST /api/feedback', () => {
   });
 });
 
+describe('feedback abuse', () => {
+  it('one address sending too much feedback gets 429 with a reason, on the API and the help-center form, and the extra votes are not counted', async () => {
+    const limited = await appOn(copyKb(), { FEEDBACK_PER_MINUTE_PER_IP: '3' });
+    try {
+      const api = () => limited.app.inject({ method: 'POST', url: '/api/feedback', payload: { articleId: 'card-payment', helpful: true, locale: 'en' } });
+      for (let i = 0; i < 3; i++) expect((await api()).statusCode).toBe(201);
+      const refused = await api();
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().message).toMatch(/Too much feedback/);
+      const form = () =>
+        limited.app.inject({
+          method: 'POST',
+          url: '/help/articles/card-payment/feedback?lang=en',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: 'helpful=no&lang=en',
+        });
+      for (let i = 0; i < 3; i++) expect((await form()).statusCode).toBe(303); // the form has a budget of its own
+      expect((await form()).statusCode).toBe(429);
+      const rows = await limited.store.db.selectFrom('feedback').selectAll().execute();
+      expect(rows.filter((r) => r.channel === 'api')).toHaveLength(3);
+      expect(rows.filter((r) => r.channel === 'help-center')).toHaveLength(3);
+      // searching is not limited by it
+      expect((await limited.app.inject({ url: '/api/search?q=card&locale=en' })).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('OpenAPI', () => {
   it('documents the three routes under "knowledge base"', async () => {
     const spec = (await ctx.app.inject({ url: '/docs/json' })).json();

@@ -17,6 +17,7 @@ import { articlePath } from '../kb/render.js';
 import { negotiateLocale } from '../kb/locale.js';
 import { relevantHits } from '../kb/relevance.js';
 import { categoryName, helpStrings, LANGUAGE_NAMES } from '../views/help/strings.js';
+import { limitFeedback } from '../plugins/feedback-limit.js';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -154,22 +155,27 @@ export default fp(
         });
       });
 
-      app.post('/help/articles/:id/feedback', {
-        schema: {
-          hide: true,
-          summary: 'The "was this helpful?" form',
-          params: ArticleParams,
-          querystring: LangQuery,
-          body: FeedbackForm,
-          response: { 303: Type.Null(), 404: Html },
-        },
-      }, async (request, reply) => {
-        const { id } = request.params;
-        const locale = localeFor(app, request, request.body.lang ?? request.query.lang);
-        const article = app.kb.article(id, locale);
-        if (!article) return notFound(app, request, reply, locale);
-        await app.repos.analytics.recordFeedback({ articleId: id, locale, helpful: request.body.helpful === 'yes', channel: 'help-center' });
-        return reply.redirect(`${articlePath(id, locale)}&feedback=${request.body.helpful}#feedback`, 303);
+      // anonymous: rate-limited per IP in a scope of its own
+      await app.register(async (feedbackScope) => {
+        await limitFeedback(feedbackScope);
+        const limited = feedbackScope.withTypeProvider<TypeBoxTypeProvider>();
+        limited.post('/help/articles/:id/feedback', {
+          schema: {
+            hide: true,
+            summary: 'The "was this helpful?" form',
+            params: ArticleParams,
+            querystring: LangQuery,
+            body: FeedbackForm,
+            response: { 303: Type.Null(), 404: Html },
+          },
+        }, async (request, reply) => {
+          const { id } = request.params;
+          const locale = localeFor(app, request, request.body.lang ?? request.query.lang);
+          const article = app.kb.article(id, locale);
+          if (!article) return notFound(app, request, reply, locale);
+          await app.repos.analytics.recordFeedback({ articleId: id, locale, helpful: request.body.helpful === 'yes', channel: 'help-center' });
+          return reply.redirect(`${articlePath(id, locale)}&feedback=${request.body.helpful}#feedback`, 303);
+        });
       });
     });
   },

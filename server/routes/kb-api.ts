@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { articlePath } from '../kb/render.js';
 import { relevantHits } from '../kb/relevance.js';
 import { matchLocale } from '../kb/locale.js';
+import { limitFeedback } from '../plugins/feedback-limit.js';
 
 const TAGS = ['knowledge base'];
 
@@ -95,22 +96,27 @@ export default fp(
       return { id, locale, title, summary, html, questions, category, tags, updated, url: `${app.config.publicUrl}${articlePath(id, locale)}` };
     });
 
-    app.post('/api/feedback', {
-      schema: {
-        tags: TAGS,
-        summary: 'Say whether an article helped',
-        body: FeedbackBody,
-        response: { 201: FeedbackReply, 400: ErrorReply, 404: ErrorReply },
-      },
-    }, async (request, reply) => {
-      const { articleId, helpful, comment } = request.body;
-      // without a locale, the article in the first locale that has it
-      const locale = request.body.locale ? localeOf(request.body.locale) : app.kb.locales().find((l) => app.kb.article(articleId, l));
-      if (!locale || !app.kb.article(articleId, locale)) {
-        return reply.code(404).send({ error: 'Not Found', message: `No article "${articleId}"${request.body.locale ? ` in ${locale}` : ''}`, statusCode: 404 });
-      }
-      await app.repos.analytics.recordFeedback({ articleId, locale, helpful, channel: 'api', comment: comment?.trim() || null });
-      return reply.code(201).send({ status: 'recorded' as const });
+    // anonymous: rate-limited per IP in a scope of its own
+    await app.register(async (scope) => {
+      await limitFeedback(scope);
+      const limited = scope.withTypeProvider<TypeBoxTypeProvider>();
+      limited.post('/api/feedback', {
+        schema: {
+          tags: TAGS,
+          summary: 'Say whether an article helped',
+          body: FeedbackBody,
+          response: { 201: FeedbackReply, 400: ErrorReply, 404: ErrorReply },
+        },
+      }, async (request, reply) => {
+        const { articleId, helpful, comment } = request.body;
+        // without a locale, the article in the first locale that has it
+        const locale = request.body.locale ? localeOf(request.body.locale) : app.kb.locales().find((l) => app.kb.article(articleId, l));
+        if (!locale || !app.kb.article(articleId, locale)) {
+          return reply.code(404).send({ error: 'Not Found', message: `No article "${articleId}"${request.body.locale ? ` in ${locale}` : ''}`, statusCode: 404 });
+        }
+        await app.repos.analytics.recordFeedback({ articleId, locale, helpful, channel: 'api', comment: comment?.trim() || null });
+        return reply.code(201).send({ status: 'recorded' as const });
+      });
     });
   },
   { name: 'kb-api', dependencies: ['services', 'kb'] },

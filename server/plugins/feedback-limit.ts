@@ -1,0 +1,17 @@
+// Article feedback is anonymous: a per-IP rate limit keeps one client from stuffing the helpful/not-helpful counts.
+// Register it inside the encapsulated scope that holds only the feedback route.
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+
+export async function limitFeedback(scope: FastifyInstance): Promise<void> {
+  await scope.register(rateLimit, {
+    global: true,
+    max: scope.config.feedbackPerMinutePerIp,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: `Too much feedback from your address; try again in ${context.after}.`,
+    }),
+  });
+}
