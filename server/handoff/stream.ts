@@ -5,8 +5,40 @@
 import type { FastifyInstance } from 'fastify';
 import type { AgentAuth } from './auth.js';
 import { toAgentMessage } from './agent-json.js';
+import type { ConversationEvent } from '../events/bus.js';
 
 export default async function agentStream(app: FastifyInstance, { auth }: { auth: AgentAuth }) {
+  // One bus subscription for all agent sockets: each event is turned into its console form once, then fanned out.
+  const sockets = new Set<(payload: string) => void>();
+
+  async function consoleForm(event: ConversationEvent): Promise<unknown> {
+    if (event.type === 'status') {
+      return { type: 'status', conversationId: event.conversationId, status: event.status, assignedAgentId: event.assignedAgentId ?? null, reason: event.reason ?? null };
+    }
+    const [conversation, names] = await Promise.all([app.repos.conversations.get(event.conversationId), app.agents.allNames()]);
+    const lookups = {
+      agentName: (id: number) => names.get(id),
+      article: (id: string, locale: string) => {
+        const article = app.kb.article(id, locale);
+        return article ? { title: article.title, url: null } : undefined;
+      },
+    };
+    return { type: 'message', conversationId: event.conversationId, status: conversation?.status ?? null, message: toAgentMessage(event.message, conversation?.locale ?? 'en', lookups) };
+  }
+
+  // in order: a status change must not overtake the message that came before it
+  let fanOut = Promise.resolve();
+  const unsubscribe = app.bus.subscribe('*', (event) => {
+    if (sockets.size === 0) return;
+    fanOut = fanOut
+      .then(async () => {
+        const payload = JSON.stringify(await consoleForm(event));
+        for (const send of sockets) send(payload);
+      })
+      .catch((error) => app.log.error({ err: error }, 'agent stream: could not send an event'));
+  });
+  app.addHook('onClose', async () => unsubscribe());
+
   app.get(
     '/api/agent/stream',
     {
@@ -18,26 +50,10 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
     },
     (socket, request) => {
       const session = request.agentSession!;
-      const send = (data: unknown) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(data));
+      const send = (payload: string) => {
+        if (socket.readyState === socket.OPEN) socket.send(payload);
       };
-      const unsubscribe = app.bus.subscribe('*', (event) => {
-        if (event.type === 'status') {
-          send({ type: 'status', conversationId: event.conversationId, status: event.status, assignedAgentId: event.assignedAgentId ?? null, reason: event.reason ?? null });
-          return;
-        }
-        void (async () => {
-          const [conversation, names] = await Promise.all([app.repos.conversations.get(event.conversationId), app.agents.allNames()]);
-          const lookups = {
-            agentName: (id: number) => names.get(id),
-            article: (id: string, locale: string) => {
-              const article = app.kb.article(id, locale);
-              return article ? { title: article.title, url: null } : undefined;
-            },
-          };
-          send({ type: 'message', conversationId: event.conversationId, status: conversation?.status ?? null, message: toAgentMessage(event.message, conversation?.locale ?? 'en', lookups) });
-        })().catch((error) => request.log.error({ err: error }, 'agent stream: could not send an event'));
-      });
+      sockets.add(send);
       const expiresIn = Date.parse(session.expiresAt) - app.clock.now().getTime();
       const expiry = setTimeout(() => socket.close(4401, 'session expired'), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1)));
       const sessionKey = auth.sessionKey(request);
@@ -45,9 +61,9 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
       socket.on('close', () => {
         clearTimeout(expiry);
         stopWatchingLogout();
-        unsubscribe();
+        sockets.delete(send);
       });
-      send({ type: 'hello', agentId: session.agent.id });
+      send(JSON.stringify({ type: 'hello', agentId: session.agent.id }));
     },
   );
 }
