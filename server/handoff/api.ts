@@ -1,10 +1,11 @@
 // The agent JSON API under /api/agent: the queue, a conversation with everything around it, and the actions
 // (claim, reply, note, hand back, resolve), plus KB search for canned answers. Every route needs a session
 // (401 otherwise) and every POST the session's CSRF token (403 otherwise): the hooks sit on the whole scope.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Conversation } from '../store/schema.js';
+import type { Agent, Conversation } from '../store/schema.js';
+import type { Message } from '../store/conversations.js';
 import type { AgentAuth } from './auth.js';
 import { AgentMessage, ConversationDetail, ConversationSummary, Me, Problem, QueueItem, toAgentMessage, toEscalation, toSummary, type Lookups } from './agent-json.js';
 import { HandoffError, type EscalationRecord } from './service.js';
@@ -134,51 +135,53 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
     response: { 200: Type.Object({ conversation: ConversationSummary }), 404: Problem, 409: Problem },
   });
 
-  async function summaryOf(id: string) {
-    const [summary] = await summaries([(await app.repos.conversations.get(id))!], await lookups());
-    return { conversation: summary };
+  /** A handler that acts on the conversation as the agent, then answers with its new summary (or the refusal). */
+  function changeStatus(act: (conversationId: string, agent: Agent) => Promise<unknown>) {
+    return async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+      try {
+        await act(request.params.id, request.agentSession!.agent);
+      } catch (error) {
+        return refuse(reply, error);
+      }
+      const [summary] = await summaries([(await app.repos.conversations.get(request.params.id))!], await lookups());
+      return { conversation: summary };
+    };
   }
 
   app.post(
     '/api/agent/conversations/:id/claim',
     { schema: action('Claim a queued conversation', 'Atomic: when two agents claim at once, one gets 200 and the other 409 naming who has it.') },
-    async (request, reply) => {
-      try {
-        await app.handoff.claim(request.params.id, request.agentSession!.agent);
-      } catch (error) {
-        return refuse(reply, error);
-      }
-      return summaryOf(request.params.id);
-    },
+    changeStatus((id, agent) => app.handoff.claim(id, agent)),
   );
 
   app.post(
     '/api/agent/conversations/:id/hand-back',
     { schema: action('Give the conversation back to the bot') },
-    async (request, reply) => {
-      try {
-        await app.handoff.handBack(request.params.id, request.agentSession!.agent);
-      } catch (error) {
-        return refuse(reply, error);
-      }
-      return summaryOf(request.params.id);
-    },
+    changeStatus((id, agent) => app.handoff.handBack(id, agent)),
   );
 
   app.post(
     '/api/agent/conversations/:id/resolve',
     { schema: action('Resolve (close) the conversation', 'The customer is told and asked for a rating; a later message of theirs starts a new conversation.') },
-    async (request, reply) => {
-      try {
-        await app.handoff.resolve(request.params.id, request.agentSession!.agent);
-      } catch (error) {
-        return refuse(reply, error);
-      }
-      return summaryOf(request.params.id);
-    },
+    changeStatus((id, agent) => app.handoff.resolve(id, agent)),
   );
 
   const messageResponse = { 200: Type.Object({ message: AgentMessage }), 400: Problem, 404: Problem, 409: Problem };
+
+  /** A handler that writes the agent's text to the conversation (reply or note) and answers with the stored message. */
+  function write(whenEmpty: string, store: (conversationId: string, agent: Agent, text: string) => Promise<Message>) {
+    return async (request: FastifyRequest<{ Params: { id: string }; Body: { text: string } }>, reply: FastifyReply) => {
+      const text = request.body.text.trim();
+      if (!text) return reply.code(400).send({ error: 'Bad Request', message: whenEmpty, statusCode: 400 });
+      try {
+        const message = await store(request.params.id, request.agentSession!.agent, text);
+        const conversation = (await app.repos.conversations.get(request.params.id))!;
+        return { message: toAgentMessage(message, conversation.locale, await lookups()) };
+      } catch (error) {
+        return refuse(reply, error);
+      }
+    };
+  }
 
   app.post(
     '/api/agent/conversations/:id/reply',
@@ -193,33 +196,13 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
         response: messageResponse,
       },
     },
-    async (request, reply) => {
-      const text = request.body.text.trim();
-      if (!text) return reply.code(400).send({ error: 'Bad Request', message: 'The reply is empty.', statusCode: 400 });
-      try {
-        const message = await app.handoff.reply(request.params.id, request.agentSession!.agent, text);
-        const conversation = (await app.repos.conversations.get(request.params.id))!;
-        return { message: toAgentMessage(message, conversation.locale, await lookups()) };
-      } catch (error) {
-        return refuse(reply, error);
-      }
-    },
+    write('The reply is empty.', (id, agent, text) => app.handoff.reply(id, agent, text)),
   );
 
   app.post(
     '/api/agent/conversations/:id/notes',
     { schema: { tags, security, summary: 'Add an internal note (never shown to the customer)', params: IdParams, body: TextBody, response: messageResponse } },
-    async (request, reply) => {
-      const text = request.body.text.trim();
-      if (!text) return reply.code(400).send({ error: 'Bad Request', message: 'The note is empty.', statusCode: 400 });
-      try {
-        const message = await app.handoff.note(request.params.id, request.agentSession!.agent, text);
-        const conversation = (await app.repos.conversations.get(request.params.id))!;
-        return { message: toAgentMessage(message, conversation.locale, await lookups()) };
-      } catch (error) {
-        return refuse(reply, error);
-      }
-    },
+    write('The note is empty.', (id, agent, text) => app.handoff.note(id, agent, text)),
   );
 
   app.get(
