@@ -97,20 +97,12 @@ export async function loadKnowledgeBase(kbDir: string, options: LoadOptions = {}
   return { articles, synonyms, problems };
 }
 
-interface ParsedFile {
-  id: string;
+/** An article as read from its file, before rendering, with the lines problems point at. */
+type ParsedFile = Pick<Article, 'id' | 'title' | 'questions' | 'category' | 'tags' | 'summary' | 'body' | 'path' | 'updated'> & {
   idLine: number;
-  title: string;
-  questions: string[];
-  category: string;
-  tags: string[];
-  summary: string;
-  body: string;
   /** line in the file where the body starts */
   bodyLine: number;
-  path: string;
-  updated: string;
-}
+};
 
 /** Markdown files under kbDir/locale, as KB-relative paths with forward slashes, sorted. */
 async function markdownFiles(kbDir: string, locale: string): Promise<string[]> {
