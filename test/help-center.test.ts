@@ -63,6 +63,13 @@ describe('/help/search', () => {
     expect(events.at(-1)).toMatchObject({ query: 'Wo ist mein Paket?', locale: 'de', top_article_id: 'parcel-tracking' });
   });
 
+  it('finds and highlights a word the customer misspelt by one letter', async () => {
+    const response = await get(`/help/search?lang=de&q=${encodeURIComponent('Überwiesung')}`);
+    const html = decoded(response.body);
+    expect(html).toContain('<a href="/help/articles/bank-transfer?lang=de">');
+    expect(html).toContain('<mark>Überweisung</mark>');
+  });
+
   it('escapes what the customer typed', async () => {
     const response = await get(`/help/search?lang=en&q=${encodeURIComponent('<img src=x onerror=alert(1)> card')}`);
     expect(response.body).not.toContain('<img src=x');

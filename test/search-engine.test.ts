@@ -39,6 +39,21 @@ describe('search engine', async () => {
     expect(top(en, 'money back please')).toBe('refund');
   });
 
+  it('reads one typo in a longer word as the KB spells it: same hits, same confidence, same decision', () => {
+    const pairs: Array<[LocaleIndex, string, string]> = [
+      [de, 'Versandksoten?', 'Versandkosten?'],
+      [de, 'Wo bekomme ich ein Retourenetiket', 'Wo bekomme ich ein Retourenetikett'],
+      [de, 'Passwrot vergessen', 'Passwort vergessen'],
+      [en, 'I forgot my pasword', 'I forgot my password'],
+      [en, 'when will my refnud arrive', 'when will my refund arrive'],
+      [en, 'cancle my order', 'cancel my order'],
+    ];
+    for (const [index, typo, clean] of pairs) {
+      expect(index.search(typo, 3), typo).toEqual(index.search(clean, 3));
+      expect(decision(index, typo), typo).toBe('answer');
+    }
+  });
+
   it('never throws on lunr query syntax or empty text', () => {
     for (const query of ['title:card^10', 'card~2', '+refund -fee', '*', ':^~+-*', '', '   ', '???', 'a'.repeat(5000)]) {
       expect(() => en.search(query, 5)).not.toThrow();

@@ -1,7 +1,9 @@
 // The highlighted excerpt shown under a search hit: the passage of the article that shares the most
 // words with the query, HTML-escaped, with <mark> around those words. Matching ignores case and
-// umlauts and works on word prefixes, so "Pakete" marks "Paket" and "uberweisung" marks "Überweisung".
+// umlauts and works on word prefixes, so "Pakete" marks "Paket" and "uberweisung" marks "Überweisung";
+// longer words also match with one typo, as in the search itself ("Rechnnug" marks "Rechnung").
 import { escapeHtml } from './html.js';
+import { MIN_TYPO_LENGTH, withinOneEdit } from './search/spelling.js';
 
 const STOP_WORDS = new Set([
   // de
@@ -36,7 +38,8 @@ function matches(word: string, terms: string[]): boolean {
     if (word === term) return true;
     const shorter = Math.min(word.length, term.length);
     // prefixes only for words long enough that a shared start means a shared meaning
-    return shorter >= 4 && (word.startsWith(term) || term.startsWith(word));
+    if (shorter >= 4 && (word.startsWith(term) || term.startsWith(word))) return true;
+    return shorter >= MIN_TYPO_LENGTH && withinOneEdit(word, term);
   });
 }
 

