@@ -9,7 +9,7 @@ import { loadKnowledgeBase, SUPPORTED_LOCALES } from './loader.js';
 import { articlePath } from './render.js';
 import { highlightSnippet } from './snippet.js';
 import { matchLocale } from './locale.js';
-import { buildLocaleIndex, type LocaleIndex } from './search/engine.js';
+import { buildLocaleIndex, warmTrainingThreads, type LocaleIndex } from './search/engine.js';
 
 export interface KbLogger {
   info(message: string): void;
@@ -57,6 +57,8 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
 
   async function build(): Promise<{ ok: boolean; problems: KbProblem[] }> {
     const started = Date.now();
+    // the training threads start while the files are read (unused if the trained model is cached)
+    warmTrainingThreads();
     const loaded = await loadKnowledgeBase(kbDir, { locales: localeOrder });
     const problems = [...loaded.problems];
     for (const problem of problems) logger.warn(`${path.join(kbDir, problem.file)}:${problem.line}: ${problem.message}`);

@@ -151,3 +151,12 @@ function trainingPool(): Piscina {
 function inWorker<T>(input: TrainingInput, task: 'model' | 'calibration'): Promise<T> {
   return trainingPool().run({ input, task });
 }
+
+/**
+ * Starts both training threads now (each loads the engine's code, about a second from TypeScript
+ * sources), so that a build about to follow, e.g. once the articles are read, does not wait for that.
+ */
+export function warmTrainingThreads(): void {
+  const warm = () => trainingPool().run({ task: 'warm' }).catch(() => {});
+  void Promise.all([warm(), warm()]);
+}

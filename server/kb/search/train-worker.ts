@@ -3,7 +3,8 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { calibrateLocale, trainLocaleModel, type TrainingInput } from './training.js';
 
-export default function train({ input, task }: { input: TrainingInput; task: 'model' | 'calibration' }) {
+export default function train({ input, task }: { input: TrainingInput; task: 'model' | 'calibration' } | { input?: undefined; task: 'warm' }) {
+  if (task === 'warm') return null; // loading this module was the point
   if (task === 'calibration') return calibrateLocale(input);
   const model = trainLocaleModel(input);
   const { classifier } = model;
