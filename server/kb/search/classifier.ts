@@ -160,10 +160,10 @@ export class SoftmaxClassifier {
 }
 
 /**
- * (example feature, article) pairs all training steps together may evaluate. A KB with hundreds of
- * articles gets fewer steps, each as costly as before: measured on 1,000 generated articles, 10 -> 8
- * steps cut training by a fifth and raised top-1 from 60 to 63 % (the early stop regularises); KBs up
- * to a few hundred articles keep all 10.
+ * (example feature, article) pairs all training steps together may evaluate: a pass over more than
+ * 6 M pairs gets fewer steps. Measured: 1,000 generated articles (7.1 M pairs) 10 -> 8 steps, training a
+ * fifth shorter and top-1 60.0 -> 63.2 % (the early stop regularises); Banking77 with 20 questions per
+ * article (7.9 M) 10 -> 7 steps, top-1 82.8 -> 83.2 %; Banking77 with 10 (5.4 M) keeps all 10.
  */
 export const TRAINING_WORK = 60_000_000;
 const MIN_ITERATIONS = 5;
