@@ -93,7 +93,6 @@ export class FeatureSpace {
   private vectorizeCounts({ words, grams }: { words: Map<string, number>; grams: Map<string, number> }): SparseVector {
     const found = new Map<number, number>();
     const block = (counts: Map<string, number>, index: Map<string, number>, weight: number) => {
-      const start = found.size;
       const added: number[] = [];
       let norm = 0;
       for (const [key, count] of counts) {
@@ -105,7 +104,7 @@ export class FeatureSpace {
         norm += v * v;
       }
       norm = Math.sqrt(norm);
-      if (norm > 0 && found.size > start) for (const i of added) found.set(i, (found.get(i)! * weight) / norm);
+      if (norm > 0) for (const i of added) found.set(i, (found.get(i)! * weight) / norm);
     };
     block(words, this.wordIndex, this.options.wordWeight);
     block(grams, this.gramIndex, 1);

@@ -23,23 +23,16 @@ export const FIELD_BOOSTS = { title: 1, questions: 1, tags: 1, body: 0.5 } as co
 const COMMON_TERM_ARTICLES = 100;
 
 export class LexicalIndex {
-  private readonly articlesWith = new Map<string, number>();
-
   /**
-   * lunr's scores, precomputed per term: for each article, the sum over its fields of the term's weight
-   * in that field's vector (what lunr's query adds up for a term). See `search`.
+   * lunr's scores, precomputed per term: for each article that has the term, the sum over its fields of
+   * the term's weight in that field's vector (what lunr's query adds up for a term). See `search`.
    */
   private readonly weightsByTerm = new Map<string, Map<string, number>>();
 
   private constructor(private readonly index: lunr.Index) {
-    const inverted = (index as unknown as { invertedIndex: Record<string, Record<string, object> & { _index: number }> }).invertedIndex;
+    const inverted = (index as unknown as { invertedIndex: Record<string, { _index: number }> }).invertedIndex;
     const termOf = new Map<number, string>();
-    for (const [term, posting] of Object.entries(inverted)) {
-      termOf.set(posting._index, term);
-      const articles = new Set<string>();
-      for (const [field, refs] of Object.entries(posting)) if (field !== '_index') for (const ref of Object.keys(refs)) articles.add(ref);
-      this.articlesWith.set(term, articles.size);
-    }
+    for (const [term, posting] of Object.entries(inverted)) termOf.set(posting._index, term);
     // field vectors are keyed "field/ref", one per field of every article; elements are [termIndex, weight, ...]
     const fieldVectors = (index as unknown as { fieldVectors: Record<string, { elements: number[] }> }).fieldVectors;
     for (const [key, vector] of Object.entries(fieldVectors)) {
@@ -82,10 +75,10 @@ export class LexicalIndex {
    * article, which took four fifths of a search on a thousand articles.
    */
   search(terms: string[], fuzzyFrom = 0): Map<string, number> {
-    const unique = [...new Set(terms)].filter((t) => (this.articlesWith.get(t) ?? 0) <= COMMON_TERM_ARTICLES);
+    const unique = [...new Set(terms)].filter((t) => (this.weightsByTerm.get(t)?.size ?? 0) <= COMMON_TERM_ARTICLES);
     if (fuzzyFrom > 0) return this.lunrSearch(unique, fuzzyFrom);
     const scores = new Map<string, number>();
-    const known = unique.filter((t) => this.articlesWith.has(t));
+    const known = unique.filter((t) => this.weightsByTerm.has(t));
     if (known.length === 0) return scores;
     const norm = Math.sqrt(known.length);
     for (const term of known) {

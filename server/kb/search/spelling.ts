@@ -9,8 +9,6 @@ export const MIN_TYPO_LENGTH = 5;
 export interface SpellingCorrector {
   /** the KB word meant by an unknown word, or undefined (known, too short, or no single close word) */
   correct(word: string): string | undefined;
-  /** the KB uses this word */
-  knows(word: string): boolean;
 }
 
 /** Each single-letter deletion of a word (the keys of a SymSpell-style lookup with distance 1). */
@@ -52,7 +50,6 @@ export function createSpellingCorrector(words: Iterable<string>, minLength = MIN
   }
   const cache = new Map<string, string | undefined>();
   return {
-    knows: (word) => frequency.has(word),
     correct(word) {
       if (word.length < minLength || frequency.has(word) || /\d/.test(word)) return undefined;
       if (cache.has(word)) return cache.get(word);
