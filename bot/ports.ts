@@ -39,13 +39,21 @@ export interface ConversationRef {
   locale: Locale;
 }
 
-/** What the customer is told after an escalation (already in their language). */
-export interface EscalationOutcome {
-  /** system notice(s) for the customer: queued, position, expected wait, or the offline flow */
-  notices: string[];
-  /** true outside opening hours: the bot may ask for a contact for the answer */
-  offline: boolean;
-}
+/**
+ * What the handoff did, as data: each channel's renderer in bot/replies words it for its channel.
+ * The handoff never writes customer-facing sentences.
+ */
+export type HandoffOutcome =
+  | { kind: 'queued'; reason: EscalationReason; position: number; waitMinutes: number }
+  /** outside opening hours: still queued; `nextOpening` is an ISO instant (null when the team never opens) */
+  | { kind: 'offline'; reason: EscalationReason; nextOpening: string | null; timeZone: string }
+  | { kind: 'callback_recorded'; contact: string }
+  | { kind: 'agent_joined'; agentName: string }
+  | { kind: 'handed_back' }
+  | { kind: 'resolved'; ratingRequest: { min: number; max: number } };
+
+/** The outcome of an escalation: queued (in opening hours) or offline. */
+export type EscalationOutcome = Extract<HandoffOutcome, { kind: 'queued' | 'offline' }>;
 
 export interface Handoff {
   /** Whether a person owns this conversation now (queued or assigned): the bot then stays silent. */

@@ -3,7 +3,7 @@
 // activities. Every activity carries its transcript entry in channelData, so the transcript
 // middleware stores the same meaning whatever the channel made of it.
 import type { Activity } from 'botbuilder';
-import type { ArticleRef, Locale, ReplyOption } from '../ports.js';
+import type { ArticleRef, EscalationOutcome, HandoffOutcome, Locale, ReplyOption } from '../ports.js';
 import { webReplies } from './web.js';
 
 export { withTranscript, transcriptEntryOf } from './transcript-entry.js';
@@ -15,7 +15,13 @@ export interface ReplyRenderer {
   suggestions(articles: ArticleRef[], locale: Locale): Partial<Activity>[];
   /** a sentence from the bot (or a system notice), with optional buttons */
   text(text: string, options: TextOptions): Partial<Activity>[];
+  /** the bot handed the conversation over: say why (once), and queued with position and wait, or offline */
+  handoff(outcome: EscalationOutcome, locale: Locale): Partial<Activity>[];
+  /** a notice the handoff stores outside a bot turn (agent joined, handed back, resolved, contact recorded) */
+  notice(outcome: HandoffNotice, locale: Locale): string;
 }
+
+export type HandoffNotice = Exclude<HandoffOutcome, { kind: 'queued' | 'offline' }>;
 
 export interface TextOptions {
   locale: Locale;
@@ -37,6 +43,14 @@ export function renderAnswer(channel: string, article: ArticleRef, locale: Local
 
 export function renderSuggestions(channel: string, articles: ArticleRef[], locale: Locale): Partial<Activity>[] {
   return rendererFor(channel).suggestions(articles, locale);
+}
+
+export function renderHandoff(channel: string, outcome: EscalationOutcome, locale: Locale): Partial<Activity>[] {
+  return rendererFor(channel).handoff(outcome, locale);
+}
+
+export function renderNotice(channel: string, outcome: HandoffNotice, locale: Locale): string {
+  return rendererFor(channel).notice(outcome, locale);
 }
 
 export function renderText(channel: string, text: string, options: TextOptions): Partial<Activity>[] {

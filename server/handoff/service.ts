@@ -11,8 +11,8 @@ import type { Message } from '../store/conversations.js';
 import type { Identity } from '../store/customers.js';
 import type { Agent, Conversation, ConversationStatus } from '../store/schema.js';
 import type { Deliveries } from './delivery.js';
-import { notices } from './notices.js';
-import { formatOpening, isOpen, nextOpening } from './opening-hours.js';
+import { isOpen, nextOpening } from './opening-hours.js';
+import { renderNotice, type HandoffNotice } from '../../bot/replies/index.js';
 import { estimateWaitMinutes, RECENT_CLAIMS } from './wait-estimate.js';
 
 /** A refused agent action, with the HTTP status the API answers with. */
@@ -117,11 +117,10 @@ export class HandoffService implements Handoff {
     }
     if (offline) {
       const back = nextOpening(this.deps.openingHours, this.deps.clock.now());
-      const backAt = back ? formatOpening(back, ref.locale, this.deps.openingHours.timeZone) : undefined;
-      return { notices: notices.offline(ref.locale, backAt, this.deps.openingHours.timeZone), offline: true };
+      return { kind: 'offline', reason, nextOpening: back?.toISOString() ?? null, timeZone: this.deps.openingHours.timeZone };
     }
     const { position, expectedWaitMinutes } = await this.queueStatus(ref.conversationId);
-    return { notices: notices.queued(ref.locale, Math.max(position, 1), expectedWaitMinutes), offline: false };
+    return { kind: 'queued', reason, position: Math.max(position, 1), waitMinutes: expectedWaitMinutes };
   }
 
   /**
@@ -136,7 +135,7 @@ export class HandoffService implements Handoff {
     if (!conversation) return { recorded: false };
     if (!(await this.conversations.setCallbackContactOnce(conversationId, found.contact))) return { recorded: false, contact: found.contact };
     if (found.identity) await this.deps.repos.customers.link(conversation.customer_id, [found.identity]);
-    await this.tellCustomer(conversation, notices.callbackRecorded(conversation.locale, found.contact), { callbackContact: found.contact });
+    await this.tellCustomer(conversation, { kind: 'callback_recorded', contact: found.contact }, { callbackContact: found.contact });
     return { recorded: true, contact: found.contact };
   }
 
@@ -159,7 +158,7 @@ export class HandoffService implements Handoff {
       }
       throw new HandoffError(409, `This conversation is not waiting in the queue (it is ${conversation.status})`, 'conflict');
     }
-    await this.tellCustomer(conversation, notices.agentJoined(conversation.locale, agent.display_name), { agentJoined: { agentName: agent.display_name } });
+    await this.tellCustomer(conversation, { kind: 'agent_joined', agentName: agent.display_name }, { agentJoined: { agentName: agent.display_name } });
     return conversation;
   }
 
@@ -191,7 +190,7 @@ export class HandoffService implements Handoff {
     const moved = await this.deps.transcript.changeStatus(conversationId, [conversation.status], { status: 'bot', assigned_agent_id: null });
     if (!moved) throw new HandoffError(409, 'The conversation changed meanwhile; reload it', 'conflict');
     await this.deps.transcript.append(conversationId, { author: 'system', text: `Handed back to the bot by ${agent.display_name}`, internal: true, agentId: agent.id });
-    await this.tellCustomer(conversation, notices.handedBack(conversation.locale));
+    await this.tellCustomer(conversation, { kind: 'handed_back' });
     return (await this.conversations.get(conversationId))!;
   }
 
@@ -201,7 +200,7 @@ export class HandoffService implements Handoff {
     this.requireOwnerOrQueued(conversation, agent, 'resolve');
     const moved = await this.deps.transcript.changeStatus(conversationId, [conversation.status], { status: 'resolved', resolved_at: this.nowIso() });
     if (!moved) throw new HandoffError(409, 'The conversation changed meanwhile; reload it', 'conflict');
-    await this.tellCustomer(conversation, notices.resolved(conversation.locale), { ratingRequest: { min: 1, max: 5 } });
+    await this.tellCustomer(conversation, { kind: 'resolved', ratingRequest: { min: 1, max: 5 } }, { ratingRequest: { min: 1, max: 5 } });
     return (await this.conversations.get(conversationId))!;
   }
 
@@ -214,7 +213,9 @@ export class HandoffService implements Handoff {
     return true;
   }
 
-  private async tellCustomer(conversation: Conversation, text: string, payload?: Record<string, unknown>): Promise<void> {
+  /** Stores the outcome worded by the customer's channel, then delivers it there. */
+  private async tellCustomer(conversation: Conversation, outcome: HandoffNotice, payload?: Record<string, unknown>): Promise<void> {
+    const text = renderNotice(conversation.channel, outcome, conversation.locale);
     const message = await this.deps.transcript.append(conversation.id, { author: 'system', text, payload: payload ?? null, deliveryState: conversation.channel === 'web' ? null : 'queued' });
     await this.deliver(conversation, message);
   }
