@@ -21,6 +21,7 @@ import assets from './routes/assets.js';
 import webchat from './channels/webchat/plugin.js';
 import bot from './plugins/bot.js';
 import handoff from './handoff/plugin.js';
+import outbox from './outbox/plugin.js';
 
 export interface AppOptions {
   logger?: Logger;
@@ -76,6 +77,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(helpCenter);
   await app.register(kbApi);
   await app.register(assets);
+  await app.register(outbox);
   await app.register(handoff);
   await app.register(bot);
   await app.register(webchat);

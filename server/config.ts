@@ -50,6 +50,13 @@ export interface Config {
     loginAttemptsPer15Minutes: number;
   };
   openingHours: OpeningHours;
+  // --- outbox (twilio issue)
+  outbox: {
+    /** attempts before a transiently failing delivery is given up as failed */
+    maxAttempts: number;
+    /** how often the worker looks for retries that became due */
+    pollSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -177,6 +184,11 @@ export function loadConfig(env: Env = process.env): Config {
       timeZone: timeZone(env, 'TIME_ZONE', 'Europe/Berlin'),
       weekly: parseOpeningHours(env.OPENING_HOURS || 'mon-fri 08:00-20:00; sat 09:00-16:00'),
       holidays: holidays(env, 'HOLIDAYS'),
+    },
+    // --- outbox (twilio issue)
+    outbox: {
+      maxAttempts: integer(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
+      pollSeconds: integer(env, 'OUTBOX_POLL_SECONDS', 5, 1, 3600),
     },
   };
 }

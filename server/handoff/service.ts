@@ -171,7 +171,7 @@ export class HandoffService implements Handoff {
       text,
       agentId: agent.id,
       payload: { agentName: agent.display_name },
-      deliveryState: conversation.channel === 'web' ? null : 'queued',
+      deliveryState: this.deps.deliveries.tracksState(conversation.channel) ? 'queued' : null,
     });
     await this.deliver(conversation, message);
     return message;
@@ -216,14 +216,14 @@ export class HandoffService implements Handoff {
   /** Stores the outcome worded by the customer's channel, then delivers it there. */
   private async tellCustomer(conversation: Conversation, outcome: HandoffNotice, payload?: Record<string, unknown>): Promise<void> {
     const text = renderNotice(conversation.channel, outcome, conversation.locale);
-    const message = await this.deps.transcript.append(conversation.id, { author: 'system', text, payload: payload ?? null, deliveryState: conversation.channel === 'web' ? null : 'queued' });
+    const message = await this.deps.transcript.append(conversation.id, { author: 'system', text, payload: payload ?? null, deliveryState: this.deps.deliveries.tracksState(conversation.channel) ? 'queued' : null });
     await this.deliver(conversation, message);
   }
 
   /** Delivery failures are logged, not thrown: the message is stored and the outbox retries. */
   private async deliver(conversation: Conversation, message: Message): Promise<void> {
     try {
-      await this.deps.deliveries[conversation.channel].deliver(conversation, message);
+      await this.deps.deliveries.for(conversation.channel).deliver(conversation, message);
     } catch (error) {
       this.deps.logger.error({ err: error, conversationId: conversation.id, messageId: message.id }, 'delivery failed');
     }

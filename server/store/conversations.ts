@@ -46,7 +46,7 @@ export function toMessage(row: MessageRow): Message {
 export class ConversationRepository {
   constructor(private readonly db: Kysely<Database>, private readonly now: () => string = () => new Date().toISOString()) {}
 
-  async create(input: { customerId: string; channel: Channel; locale: string; tokenHash?: string | null; id?: string }): Promise<Conversation> {
+  async create(input: { customerId: string; channel: Channel; locale: string; tokenHash?: string | null; id?: string; channelAddress?: string | null }): Promise<Conversation> {
     const at = this.now();
     const row = {
       id: input.id ?? randomUUID(),
@@ -66,6 +66,7 @@ export class ConversationRepository {
       queued_at: null,
       assigned_at: null,
       resolved_at: null,
+      channel_address: input.channelAddress ?? null,
     };
     await this.db.insertInto('conversations').values(row).execute();
     return row;

@@ -120,10 +120,44 @@ function migration001(dialect: Dialect): Migration {
   };
 }
 
+// --- 003_outbox (twilio): outbound deliveries as jobs, the address an SMS/voice conversation runs on,
+// and SMS opt-out per phone identity
+function migration003Outbox(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      const id = (col: any) => (dialect === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement());
+      await db.schema.createTable('outbox')
+        .addColumn('id', autoId(dialect), id)
+        .addColumn('message_id', 'integer', (c) => c.references('messages.id').onDelete('cascade'))
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('recipient', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('lease_until', 'text')
+        .addColumn('provider_id', 'text')
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['state', 'next_attempt_at']).execute();
+      await db.schema.createIndex('outbox_provider').on('outbox').column('provider_id').execute();
+      await db.schema.createIndex('outbox_message').on('outbox').column('message_id').execute();
+      await db.schema.alterTable('conversations').addColumn('channel_address', 'text').execute();
+      await db.schema.alterTable('customer_identities').addColumn('opted_out_at', 'text').execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_initial': migration001(dialect) };
+      return {
+        '001_initial': migration001(dialect),
+        '003_outbox': migration003Outbox(dialect),
+      };
     },
   };
 }

@@ -278,11 +278,15 @@ function renderMessage(m: AgentMessage): HTMLElement {
   if (m.articles?.length) {
     item.append(el('ul', { className: 'articles' }, ...m.articles.map((a) => el('li', {}, a.url ? el('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer' }, a.title) : a.title))));
   }
+  if (m.media?.length) {
+    item.append(el('ul', { className: 'media' }, ...m.media.map((media) => el('li', {}, el('a', { href: media.url, target: '_blank', rel: 'noopener noreferrer' }, media.contentType || 'attachment')))));
+  }
   const tags: string[] = [];
   if (m.decision) tags.push(`decision: ${m.decision}`);
   if (m.feedback) tags.push(m.feedback === 'helpful' ? 'said it helped' : 'said it did not help');
   else if (m.action) tags.push(`pressed: ${m.action}`);
-  if (m.deliveryState) tags.push(`delivery: ${m.deliveryState}`);
+  if (m.deliveryState) tags.push(`delivery: ${m.deliveryState}${m.deliveryError ? ` (${m.deliveryError})` : ''}`);
+  if (m.input) tags.push(m.input.kind === 'speech' ? `spoken${m.input.confidence !== undefined ? `, confidence ${Math.round(m.input.confidence * 100)}%` : ''}` : 'keypad');
   if (tags.length) item.append(el('p', { className: 'tags' }, tags.join(' · ')));
   return item;
 }
