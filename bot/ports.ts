@@ -11,6 +11,8 @@ export interface KbHit {
   summary: string;
   /** absolute URL of the article in the help center */
   url: string;
+  /** a short absolute link to the article for SMS (counts the view); absent where the KB has none */
+  shortUrl?: string;
   /** the engine's score; higher is better, comparable only within one search */
   score: number;
   /** the engine's calibrated confidence that this hit answers the question, 0..1 */
@@ -95,6 +97,7 @@ export interface ArticleRef {
   title: string;
   summary: string;
   url: string;
+  shortUrl?: string;
 }
 
 /** A button the customer can press; the channel sends `action` back as the customer's answer. */
@@ -118,6 +121,10 @@ export interface TranscriptEntry {
     /** the button value the customer pressed */
     action?: string;
     locale?: Locale;
+    /** pictures or files the customer sent (MMS) */
+    media?: Array<{ url: string; contentType: string }>;
+    /** how a caller answered: speech with the recogniser's confidence, or keypad digits */
+    input?: { kind: 'speech' | 'digits'; confidence?: number };
   } | null;
   /** the channel's id of the activity, when it has one */
   externalId?: string | null;

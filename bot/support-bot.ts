@@ -63,7 +63,7 @@ export interface SupportBotDeps {
 }
 
 function articleRef(hit: KbHit): ArticleRef {
-  return { id: hit.id, title: hit.title, summary: hit.summary, url: hit.url };
+  return { id: hit.id, title: hit.title, summary: hit.summary, url: hit.url, ...(hit.shortUrl ? { shortUrl: hit.shortUrl } : {}) };
 }
 
 export class SupportBot extends ActivityHandler {

@@ -96,6 +96,34 @@ export class ConversationRepository {
     return this.db.selectFrom('conversations').selectAll().where('customer_id', '=', customerId).orderBy('created_at', 'desc').execute();
   }
 
+  /** The customer's newest conversation on a channel and address that is not resolved (SMS and voice continue it). */
+  latestOpenOn(customerId: string, channel: Channel, address: string): Promise<Conversation | undefined> {
+    return this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('channel', '=', channel)
+      .where('channel_address', '=', address)
+      .where('status', '!=', 'resolved')
+      .orderBy('updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** A customer message this channel already stored under its own id (a webhook retried), in any of the customer's conversations. */
+  async findInbound(customerId: string, channel: Channel, externalId: string): Promise<Message | undefined> {
+    const row = await this.db
+      .selectFrom('messages')
+      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+      .selectAll('messages')
+      .where('conversations.customer_id', '=', customerId)
+      .where('conversations.channel', '=', channel)
+      .where('messages.external_id', '=', externalId)
+      .where('messages.author', '=', 'customer')
+      .executeTakeFirst();
+    return row ? toMessage(row) : undefined;
+  }
+
   listByStatus(statuses: ConversationStatus[]): Promise<Conversation[]> {
     return this.db.selectFrom('conversations').selectAll().where('status', 'in', statuses).orderBy('queued_at', 'asc').execute();
   }

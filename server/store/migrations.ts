@@ -147,6 +147,13 @@ function migration003Outbox(dialect: Dialect): Migration {
       await db.schema.createIndex('outbox_message').on('outbox').column('message_id').execute();
       await db.schema.alterTable('conversations').addColumn('channel_address', 'text').execute();
       await db.schema.alterTable('customer_identities').addColumn('opted_out_at', 'text').execute();
+      await db.schema.createTable('article_views')
+        .addColumn('id', autoId(dialect), id)
+        .addColumn('article_id', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
     },
   };
 }

@@ -143,8 +143,18 @@ export interface OutboxTable {
   updated_at: string;
 }
 
+/** An article opened through a link a channel sent (SMS short link). */
+export interface ArticleViewsTable {
+  id: Generated<number>;
+  article_id: string;
+  locale: string;
+  channel: string;
+  created_at: string;
+}
+
 export interface Database {
   outbox: OutboxTable;
+  article_views: ArticleViewsTable;
   customers: CustomersTable;
   customer_identities: CustomerIdentitiesTable;
   conversations: ConversationsTable;
