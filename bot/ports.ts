@@ -123,6 +123,8 @@ export interface TranscriptEntry {
     locale?: Locale;
     /** pictures or files the customer sent (MMS) */
     media?: Array<{ url: string; contentType: string }>;
+    /** on the phone: which key stands for which action in this prompt */
+    menu?: Record<string, string>;
     /** how a caller answered: speech with the recogniser's confidence, or keypad digits */
     input?: { kind: 'speech' | 'digits'; confidence?: number };
   } | null;

@@ -10,7 +10,7 @@ import { tempDir } from './helpers/services.js';
 import { AUTH_TOKEN, PUBLIC_URL, smsParams, startFakeTwilio, twilioEnv, type FakeTwilio } from './helpers/fake-twilio.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-const children: Array<{ kill(signal: string): void }> = [];
+const children: Array<{ kill(signal: NodeJS.Signals): boolean }> = [];
 let fake: FakeTwilio | undefined;
 afterEach(async () => {
   for (const child of children.splice(0)) child.kill('SIGKILL');

@@ -6,6 +6,7 @@ import type { Activity } from 'botbuilder';
 import type { ArticleRef, EscalationOutcome, HandoffOutcome, Locale, ReplyOption } from '../ports.js';
 import { webReplies } from './web.js';
 import { smsReplies } from './sms.js';
+import { voiceReplies } from './voice.js';
 
 export { withTranscript, transcriptEntryOf } from './transcript-entry.js';
 
@@ -32,7 +33,7 @@ export interface TextOptions {
 }
 
 /** Channels without a renderer of their own (yet) get the web rendering: plain text plus buttons. */
-const renderers: Record<string, ReplyRenderer> = { web: webReplies, sms: smsReplies };
+const renderers: Record<string, ReplyRenderer> = { web: webReplies, sms: smsReplies, voice: voiceReplies };
 
 export function rendererFor(channel: string): ReplyRenderer {
   return renderers[channel] ?? webReplies;
