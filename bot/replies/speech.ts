@@ -44,8 +44,8 @@ function stripMarkdown(text: string): string {
   return text
     .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(/https?:\/\/\S+/g, '')
-    .replace(/\bwww\.\S+/g, '')
+    // a link is dropped, the sentence's own punctuation after it is kept
+    .replace(/(https?:\/\/|\bwww\.)\S+?(?=[.,;:!?]?(\s|$))/g, '')
     .replace(/[*_`#>]+/g, '')
     .replace(/^\s*[-+]\s+/gm, '')
     .replace(/\s+/g, ' ')
@@ -96,6 +96,7 @@ export function speakable(text: string, locale: Locale, maxWords = MAX_SPOKEN_WO
     .replace(/(\d)\s?[-–]\s?(\d)/g, lang === 'de' ? '$1 bis $2' : '$1 to $2')
     .replace(/[„“”"«»]/g, '')
     .replace(/\s+([.,;:!?])/g, '$1')
+    .replace(/([?!])\./g, '$1')
     .replace(/\s+/g, ' ')
     .trim();
   return limitWords(spoken, maxWords);

@@ -35,6 +35,8 @@ export interface EscalationRecord {
   offeredArticleIds: string[];
   feedback: EscalationContext['feedback'];
   offline: boolean;
+  /** on the phone: why the bot handed over (the reason is then voice_transfer) */
+  botReason?: EscalationReason;
 }
 
 export interface QueueStatus {
@@ -100,7 +102,9 @@ export class HandoffService implements Handoff {
    * bot offered and what the customer said about it. Returns what the bot tells the customer.
    * Escalating a conversation that is already with a person changes nothing and repeats where it stands.
    */
-  async escalate(ref: ConversationRef, reason: EscalationReason, context: EscalationContext): Promise<EscalationOutcome> {
+  async escalate(ref: ConversationRef, botReason: EscalationReason, context: EscalationContext): Promise<EscalationOutcome> {
+    // on the phone every hand-over is a transfer of the call: that is what the agents must act on
+    const reason: EscalationReason = ref.channel === 'voice' ? 'voice_transfer' : botReason;
     const offline = !this.isOpen();
     const moved = await this.deps.transcript.changeStatus(ref.conversationId, ['bot'], {
       status: 'queued',
@@ -112,7 +116,7 @@ export class HandoffService implements Handoff {
       assigned_at: null,
     });
     if (moved) {
-      const record: EscalationRecord = { reason, offeredArticleIds: context.offeredArticleIds, feedback: context.feedback, offline };
+      const record: EscalationRecord = { reason, offeredArticleIds: context.offeredArticleIds, feedback: context.feedback, offline, ...(reason !== botReason ? { botReason } : {}) };
       await this.deps.transcript.append(ref.conversationId, { author: 'system', text: `Escalated: ${reason}`, internal: true, payload: { escalation: record } });
     }
     if (offline) {
@@ -137,6 +141,19 @@ export class HandoffService implements Handoff {
     if (found.identity) await this.deps.repos.customers.link(conversation.customer_id, [found.identity]);
     await this.tellCustomer(conversation, { kind: 'callback_recorded', contact: found.contact }, { callbackContact: found.contact });
     return { recorded: true, contact: found.contact };
+  }
+
+  /**
+   * A caller outside opening hours asked to be called back at their number: the conversation stays
+   * queued, now with reason `callback` and the number as the callback contact.
+   */
+  async recordPhoneCallback(conversationId: string, phone: string): Promise<boolean> {
+    const conversation = await this.require(conversationId);
+    if (conversation.status !== 'queued') return false;
+    await this.conversations.setCallbackContactOnce(conversationId, phone);
+    const changed = await this.deps.transcript.changeStatus(conversationId, ['queued'], { status: 'queued', escalation_reason: 'callback' });
+    await this.deps.transcript.append(conversationId, { author: 'system', text: `Callback requested at ${phone}`, internal: true, payload: { callbackContact: phone } });
+    return changed;
   }
 
   /** A customer message arrived: while queued outside opening hours it may carry the contact for the answer. */

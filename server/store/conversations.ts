@@ -124,6 +124,12 @@ export class ConversationRepository {
     return row ? toMessage(row) : undefined;
   }
 
+  /** The first message stored under a channel id (a phone call's CallSid record), in any conversation. */
+  async findByExternalId(externalId: string): Promise<Message | undefined> {
+    const row = await this.db.selectFrom('messages').selectAll().where('external_id', '=', externalId).orderBy('id').limit(1).executeTakeFirst();
+    return row ? toMessage(row) : undefined;
+  }
+
   listByStatus(statuses: ConversationStatus[]): Promise<Conversation[]> {
     return this.db.selectFrom('conversations').selectAll().where('status', 'in', statuses).orderBy('queued_at', 'asc').execute();
   }

@@ -90,7 +90,7 @@ export function smsParams(from: string, body: string, extra: Record<string, stri
   return { MessageSid: `SM${Date.now().toString(16)}${String(++sids).padStart(8, '0')}`, AccountSid: ACCOUNT_SID, From: from, To: OUR_NUMBER, Body: body, NumMedia: '0', ...extra };
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['Message', 'Say', 'Gather', 'Play'].includes(name) });
+const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, attributeNamePrefix: '@', isArray: (name) => ['Message', 'Say', 'Gather', 'Play'].includes(name) });
 
 /** TwiML parsed as XML: { Response: { Message?: [...], Gather?: [...], ... } } */
 export function parseTwiml(xml: string): any {

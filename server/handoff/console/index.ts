@@ -11,6 +11,7 @@ const REASONS: Record<string, string> = {
   no_answer: 'Bot found no answer',
   not_helpful: 'Answer did not help',
   voice_transfer: 'Transferred from a call',
+  callback: 'Call back (phone)',
 };
 const CHANNELS: Record<string, string> = { web: 'Web chat', sms: 'SMS', voice: 'Phone' };
 const STATUS: Record<string, string> = { bot: 'With the bot', queued: 'Waiting', assigned: 'Assigned', resolved: 'Resolved' };
