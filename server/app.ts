@@ -30,6 +30,16 @@ export interface AppOptions {
   clock?: Clock;
 }
 
+/**
+ * TRUST_PROXY as Fastify's `trustProxy`. Fastify reads a bare number as "trust nobody" (a hop count cannot
+ * tell a proxy from a client that reached the port directly), so a hop count is passed as a function:
+ * believe the last `hops` entries of the address chain, the proxies' own appended addresses.
+ */
+function fastifyTrustProxy(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust;
+}
+
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance<any, any, any, any, TypeBoxTypeProvider>> {
   const logger = options.logger ?? createLogger(config);
   const app = Fastify({
@@ -40,7 +50,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     bodyLimit: 1024 * 1024,
     // the first start trains the search model of a large KB (about 10 s for 1,000 articles on 2 cores)
     pluginTimeout: 120_000,
-    trustProxy: true,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
