@@ -14,7 +14,8 @@ export default async function loginRoutes(scope: FastifyInstance, { auth }: { au
 
   function page(reply: FastifyReply, status: number, data: { error?: string; login?: string }) {
     const csrfToken = newToken();
-    reply.setCookie(auth.loginCsrfCookie, csrfToken, { ...auth.cookieOptions(LOGIN_FORM_MAX_AGE), path: '/agent/login' });
+    // Path=/ (from cookieOptions): browsers drop a `__Host-` cookie with any other path, and https uses that prefix
+    reply.setCookie(auth.loginCsrfCookie, csrfToken, auth.cookieOptions(LOGIN_FORM_MAX_AGE));
     return reply.code(status).headers(PAGE_SECURITY_HEADERS).type('text/html; charset=utf-8').send(renderAgentView('login', { ...data, csrfToken }));
   }
 
@@ -53,7 +54,7 @@ export default async function loginRoutes(scope: FastifyInstance, { auth }: { au
         return page(reply, 401, { error: 'Wrong login or password.', login });
       }
       await auth.logIn(reply, agent);
-      reply.clearCookie(auth.loginCsrfCookie, { path: '/agent/login' });
+      reply.clearCookie(auth.loginCsrfCookie, { path: '/', secure: auth.secure });
       request.log.info({ agentId: agent.id }, 'agent logged in');
       return reply.redirect('/agent', 303);
     },
