@@ -14,7 +14,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Article } from '../kb/types.js';
 import { articlePath } from '../kb/render.js';
-import { negotiateLocale } from '../kb/locale.js';
+import { matchLocale, negotiateLocale } from '../kb/locale.js';
+import { SUPPORTED_LOCALES } from '../kb/loader.js';
 import { relevantHits } from '../kb/relevance.js';
 import { categoryName, helpStrings, LANGUAGE_NAMES } from '../views/help/strings.js';
 import { limitFeedback } from '../plugins/feedback-limit.js';
@@ -189,9 +190,22 @@ function localeFor(app: App, request: FastifyRequest, requested: string | undefi
   return negotiateLocale(app.kb.locales(), requested, request.headers['accept-language']);
 }
 
+/**
+ * When ?lang= asks for a language the help center speaks but whose articles are not served now (its folder
+ * was removed), a note in that language says so: the reader must not take the page for their language.
+ */
+function languageUnavailableNote(app: App, request: FastifyRequest, locale: string) {
+  const requested = (request.query as { lang?: string } | undefined)?.lang ?? (request.body as { lang?: string } | undefined)?.lang;
+  if (!requested || matchLocale(app.kb.locales(), requested)) return undefined;
+  const language = matchLocale(SUPPORTED_LOCALES, requested);
+  if (!language || language === locale) return undefined;
+  return { lang: language, text: helpStrings(language).languageUnavailable(LANGUAGE_NAMES[locale] ?? locale) };
+}
+
 /** What every page's layout needs: the locale, its strings and the language switch. */
-function frame(app: App, _request: FastifyRequest, locale: string, hrefFor: (lang: string) => string) {
+function frame(app: App, request: FastifyRequest, locale: string, hrefFor: (lang: string) => string) {
   return {
+    languageNote: languageUnavailableNote(app, request, locale),
     locale,
     t: helpStrings(locale),
     languages: app.kb.locales().map((code) => ({ code, name: LANGUAGE_NAMES[code] ?? code, href: hrefFor(code), current: code === locale })),
