@@ -13,6 +13,7 @@ import { openStore, type Store } from './store/database.js';
 import { createInProcessBus, type EventBus } from './events/bus.js';
 import services, { type Clock } from './plugins/services.js';
 import errors from './plugins/errors.js';
+import securityHeaders, { securityHeaders as securityHeaderPresets } from './plugins/security-headers.js';
 import kb from './kb/plugin.js';
 import health from './routes/health.js';
 import helpCenter from './routes/help-center.js';
@@ -58,6 +59,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const store = options.store ?? (await openStore(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous }));
   if (ownsStore) app.addHook('onClose', async () => store.close());
 
+  // before every route: helmet's hooks and per-route options apply to the routes registered after it
+  await app.register(securityHeaders, { publicUrl: config.publicUrl });
   await app.register(swagger, {
     openapi: {
       info: { title: 'support-desk API', version: '0.1.0', description: 'Knowledge base search, web chat and agent queue.' },
@@ -74,7 +77,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: securityHeaderPresets(config.publicUrl).docsCsp });
   await app.register(formbody);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 

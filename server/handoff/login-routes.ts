@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CSRF_FIELD, newToken, sameToken, type AgentAuth } from './auth.js';
 import { renderAgentView } from './views.js';
-import { PAGE_SECURITY_HEADERS } from './console-routes.js';
+import { AGENT_PAGE_HEADERS } from './console-routes.js';
 
 export default async function loginRoutes(scope: FastifyInstance, { auth }: { auth: AgentAuth }) {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
@@ -16,7 +16,7 @@ export default async function loginRoutes(scope: FastifyInstance, { auth }: { au
     const csrfToken = newToken();
     // Path=/ (from cookieOptions): browsers drop a `__Host-` cookie with any other path, and https uses that prefix
     reply.setCookie(auth.loginCsrfCookie, csrfToken, auth.cookieOptions(LOGIN_FORM_MAX_AGE));
-    return reply.code(status).headers(PAGE_SECURITY_HEADERS).type('text/html; charset=utf-8').send(renderAgentView('login', { ...data, csrfToken }));
+    return reply.code(status).headers(AGENT_PAGE_HEADERS).type('text/html; charset=utf-8').send(renderAgentView('login', { ...data, csrfToken }));
   }
 
   // a refused login attempt (too many) is a page too, not a JSON error
@@ -25,7 +25,7 @@ export default async function loginRoutes(scope: FastifyInstance, { auth }: { au
     throw error;
   });
 
-  app.get('/agent/login', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/agent/login', { schema: { hide: true }, helmet: app.securityHeaders.agentPage }, async (request, reply) => {
     if (await auth.session(request)) return reply.redirect('/agent', 303);
     return page(reply, 200, {});
   });
@@ -33,6 +33,7 @@ export default async function loginRoutes(scope: FastifyInstance, { auth }: { au
   app.post(
     '/agent/login',
     {
+      helmet: app.securityHeaders.agentPage,
       schema: {
         hide: true,
         body: Type.Object({
