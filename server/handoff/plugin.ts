@@ -60,5 +60,5 @@ export default fp(
       await scope.register(agentApi, { auth });
     });
   },
-  { name: 'handoff', dependencies: ['services', 'kb'] },
+  { name: 'handoff', dependencies: ['services', 'kb', 'security-headers'] },
 );
