@@ -13,6 +13,7 @@ import { openStore, type Store } from './store/database.js';
 import { createInProcessBus, type EventBus } from './events/bus.js';
 import services, { type Clock } from './plugins/services.js';
 import errors from './plugins/errors.js';
+import securityHeaders, { securityHeaders as securityHeaderPresets } from './plugins/security-headers.js';
 import kb from './kb/plugin.js';
 import health from './routes/health.js';
 import helpCenter from './routes/help-center.js';
@@ -33,6 +34,16 @@ export interface AppOptions {
   clock?: Clock;
 }
 
+/**
+ * TRUST_PROXY as Fastify's `trustProxy`. Fastify reads a bare number as "trust nobody" (a hop count cannot
+ * tell a proxy from a client that reached the port directly), so a hop count is passed as a function:
+ * believe the last `hops` entries of the address chain, the proxies' own appended addresses.
+ */
+function fastifyTrustProxy(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust;
+}
+
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance<any, any, any, any, TypeBoxTypeProvider>> {
   const logger = options.logger ?? createLogger(config);
   const app = Fastify({
@@ -43,7 +54,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     bodyLimit: 1024 * 1024,
     // the first start trains the search model of a large KB (about 10 s for 1,000 articles on 2 cores)
     pluginTimeout: 120_000,
-    trustProxy: true,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -51,6 +62,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const store = options.store ?? (await openStore(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous }));
   if (ownsStore) app.addHook('onClose', async () => store.close());
 
+  // before every route: helmet's hooks and per-route options apply to the routes registered after it
+  await app.register(securityHeaders, { publicUrl: config.publicUrl });
   await app.register(swagger, {
     openapi: {
       info: { title: 'support-desk API', version: '0.1.0', description: 'Knowledge base search, web chat and agent queue.' },
@@ -68,7 +81,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: securityHeaderPresets(config.publicUrl).docsCsp });
   await app.register(formbody);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 

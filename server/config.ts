@@ -1,5 +1,6 @@
 // Every setting of the server, read from the environment once at start.
 // A wrong value stops the start with a message that names the variable (README lists them all).
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
@@ -51,6 +52,13 @@ export interface Config {
     loginAttemptsPer15Minutes: number;
   };
   openingHours: OpeningHours;
+  // --- TRUST_PROXY (issue 9) ---
+  /**
+   * Whose X-Forwarded-For to believe for the client address (every per-IP limit keys on it):
+   * false (nobody: the socket's address), true (everyone), a hop count, or proxy addresses/CIDRs.
+   */
+  trustProxy: TrustProxy;
+  // --- end TRUST_PROXY ---
   // --- outbox (twilio issue)
   outbox: {
     /** attempts before a transiently failing delivery is given up as failed */
@@ -81,6 +89,40 @@ export interface TwilioConfig {
   /** Twilio <Say> voices per language */
   voices: { de: string; en: string };
 }
+
+// --- TRUST_PROXY (issue 9) ---
+export type TrustProxy = boolean | number | string[];
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = net.isIP(address);
+  if (!family || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (family === 4 && net.isIPv4(prefix)) return true; // a netmask, 255.255.255.0
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** TRUST_PROXY: off by default, because a client can write any X-Forwarded-For it likes. */
+function trustProxy(env: Env, name: string): TrustProxy {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '' || /^(0|false|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops < 1 || hops > 10) throw new ConfigError(name, `as a hop count must be from 1 to 10, got "${raw}"`);
+    return hops;
+  }
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const wrong = entries.find((entry) => !isProxyAddress(entry));
+  if (wrong !== undefined) {
+    throw new ConfigError(name, `must be false, true, a hop count or a comma list of proxy IPs/CIDRs (or loopback, linklocal, uniquelocal), got "${wrong}"`);
+  }
+  return entries;
+}
+// --- end TRUST_PROXY ---
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -218,6 +260,7 @@ export function loadConfig(env: Env = process.env): Config {
     sms: {
       idleHours: integer(env, 'SMS_CONVERSATION_IDLE_HOURS', 24, 1, 24 * 90),
     },
+    trustProxy: trustProxy(env, 'TRUST_PROXY'),
   };
 }
 

@@ -139,7 +139,7 @@ describe('login and sessions', () => {
     expect(blocked.statusCode).toBe(429);
     expect(blocked.body).toContain('Too many login attempts');
     // another address is not affected
-    expect((await submitLogin(app, 'anna', 'correct horse', { 'x-forwarded-for': '203.0.113.9' })).statusCode).toBe(303);
+    expect((await submitLogin(app, 'anna', 'correct horse', {}, '203.0.113.9')).statusCode).toBe(303);
   });
 
   it('ends the session at logout and when it expires', async () => {

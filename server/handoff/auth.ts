@@ -76,7 +76,8 @@ export class AgentAuth {
   async logOut(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const key = this.sessionKey(request);
     if (key) await this.agents.deleteSession(key);
-    reply.clearCookie(this.cookieName, { path: '/' });
+    // a browser ignores a `__Host-` Set-Cookie without Secure, the clearing one too
+    reply.clearCookie(this.cookieName, { path: '/', secure: this.secure });
     if (key) for (const listener of this.logoutListeners) listener(key);
   }
 

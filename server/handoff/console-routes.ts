@@ -10,20 +10,14 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const SCRIPT = path.join(ROOT, 'public', 'build', 'agent-console.js');
 const STYLES = path.join(ROOT, 'public', 'agent.css');
 
-/** Agent pages run only our own script and talk only to us: a strict CSP is a second wall behind escaping. */
-export const PAGE_SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'same-origin',
-  'cache-control': 'no-store',
-};
+/** Agent pages run only our own script and talk only to us (the strict CSP is `agentPage` of the security headers); never cached. */
+export const AGENT_PAGE_HEADERS = { 'cache-control': 'no-store' };
 
 export default async function consoleRoutes(app: FastifyInstance, { auth }: { auth: AgentAuth }) {
-  app.get('/agent', { schema: { hide: true }, onRequest: auth.requirePageSession }, async (request, reply) => {
+  app.get('/agent', { schema: { hide: true }, helmet: app.securityHeaders.agentPage, onRequest: auth.requirePageSession }, async (request, reply) => {
     const { agent, csrfToken } = request.agentSession!;
     const html = renderAgentView('console', { agentName: agent.display_name, login: agent.login, role: agent.role, csrfToken });
-    return reply.headers(PAGE_SECURITY_HEADERS).type('text/html; charset=utf-8').send(html);
+    return reply.headers(AGENT_PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
   });
 
   // The console's code and styles hold no secrets: served without a session, so the login page is styled too.

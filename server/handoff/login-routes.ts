@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CSRF_FIELD, newToken, sameToken, type AgentAuth } from './auth.js';
 import { renderAgentView } from './views.js';
-import { PAGE_SECURITY_HEADERS } from './console-routes.js';
+import { AGENT_PAGE_HEADERS } from './console-routes.js';
 
 export default async function loginRoutes(scope: FastifyInstance, { auth }: { auth: AgentAuth }) {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
@@ -14,8 +14,9 @@ export default async function loginRoutes(scope: FastifyInstance, { auth }: { au
 
   function page(reply: FastifyReply, status: number, data: { error?: string; login?: string }) {
     const csrfToken = newToken();
-    reply.setCookie(auth.loginCsrfCookie, csrfToken, { ...auth.cookieOptions(LOGIN_FORM_MAX_AGE), path: '/agent/login' });
-    return reply.code(status).headers(PAGE_SECURITY_HEADERS).type('text/html; charset=utf-8').send(renderAgentView('login', { ...data, csrfToken }));
+    // Path=/ (from cookieOptions): browsers drop a `__Host-` cookie with any other path, and https uses that prefix
+    reply.setCookie(auth.loginCsrfCookie, csrfToken, auth.cookieOptions(LOGIN_FORM_MAX_AGE));
+    return reply.code(status).headers(AGENT_PAGE_HEADERS).type('text/html; charset=utf-8').send(renderAgentView('login', { ...data, csrfToken }));
   }
 
   // a refused login attempt (too many) is a page too, not a JSON error
@@ -24,7 +25,7 @@ export default async function loginRoutes(scope: FastifyInstance, { auth }: { au
     throw error;
   });
 
-  app.get('/agent/login', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/agent/login', { schema: { hide: true }, helmet: app.securityHeaders.agentPage }, async (request, reply) => {
     if (await auth.session(request)) return reply.redirect('/agent', 303);
     return page(reply, 200, {});
   });
@@ -32,6 +33,7 @@ export default async function loginRoutes(scope: FastifyInstance, { auth }: { au
   app.post(
     '/agent/login',
     {
+      helmet: app.securityHeaders.agentPage,
       schema: {
         hide: true,
         body: Type.Object({
@@ -53,7 +55,7 @@ export default async function loginRoutes(scope: FastifyInstance, { auth }: { au
         return page(reply, 401, { error: 'Wrong login or password.', login });
       }
       await auth.logIn(reply, agent);
-      reply.clearCookie(auth.loginCsrfCookie, { path: '/agent/login' });
+      reply.clearCookie(auth.loginCsrfCookie, { path: '/', secure: auth.secure });
       request.log.info({ agentId: agent.id }, 'agent logged in');
       return reply.redirect('/agent', 303);
     },

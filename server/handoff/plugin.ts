@@ -53,10 +53,14 @@ export default fp(
       if (!scope.hasDecorator('parseCookie')) await scope.register(cookie);
       if (!scope.hasDecorator('rateLimit')) await scope.register(rateLimit, { global: false });
       scope.decorateRequest('agentSession', null);
+      // agent answers hold customer data and the CSRF token (GET /api/agent/me): no cache may keep them
+      scope.addHook('onSend', async (_request, reply) => {
+        if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+      });
       await scope.register(loginRoutes, { auth });
       await scope.register(consoleRoutes, { auth });
       await scope.register(agentApi, { auth });
     });
   },
-  { name: 'handoff', dependencies: ['services', 'kb'] },
+  { name: 'handoff', dependencies: ['services', 'kb', 'security-headers'] },
 );

@@ -94,6 +94,7 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
       lastProblems = problems;
       return { ok: false, problems };
     }
+    const previousLocales = snapshot?.locales ?? [];
     snapshot = {
       locales,
       byLocale,
@@ -102,6 +103,10 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
       clean: problems.length === 0,
     };
     lastProblems = problems;
+    // a locale that stops being served is a problem for its readers: the API answers 404 for it from now on
+    for (const gone of previousLocales.filter((locale) => !locales.includes(locale))) {
+      logger.warn(`locale "${gone}" is no longer in the knowledge base (no articles under ${path.join(kbDir, gone)}): requests for ${gone} are answered as unavailable`);
+    }
     const counts = locales.map((l) => `${l}: ${byLocale.get(l)!.length}`).join(', ');
     logger.info(`knowledge base loaded in ${Date.now() - started} ms (${counts || 'no articles'})${problems.length ? `, ${problems.length} problem(s) skipped` : ''}`);
     return { ok: problems.length === 0, problems };

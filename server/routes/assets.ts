@@ -84,7 +84,7 @@ export default fp(
     const demo = fileCache(DEMO_FILE);
     const inEnglish = englishDemo();
 
-    app.get('/widget.js', { schema: { hide: true } }, async (request, reply) => {
+    app.get('/widget.js', { schema: { hide: true }, helmet: app.securityHeaders.widgetScript }, async (request, reply) => {
       const file = widget();
       if (!file) {
         request.log.error({ file: WIDGET_FILE }, 'widget bundle missing');
@@ -92,13 +92,11 @@ export default fp(
       }
       reply
         .header('cache-control', WIDGET_CACHE_CONTROL)
-        .header('access-control-allow-origin', '*')
-        .header('cross-origin-resource-policy', 'cross-origin')
-        .header('x-content-type-options', 'nosniff');
+        .header('access-control-allow-origin', '*');
       return sendFile(request, reply, file, 'text/javascript; charset=utf-8');
     });
 
-    app.get('/', { schema: { hide: true } }, async (request, reply) => {
+    app.get('/', { schema: { hide: true }, helmet: app.securityHeaders.demoPage }, async (request, reply) => {
       const file = demo();
       if (!file) return reply.code(404).send({ error: 'Not Found', message: 'The demo page is missing.', statusCode: 404 });
       reply.header('cache-control', 'no-cache');
@@ -106,5 +104,5 @@ export default fp(
       return sendFile(request, reply, english ? inEnglish(file) : file, 'text/html; charset=utf-8');
     });
   },
-  { name: 'assets', dependencies: ['services'] },
+  { name: 'assets', dependencies: ['services', 'security-headers'] },
 );

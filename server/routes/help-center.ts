@@ -14,7 +14,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Article } from '../kb/types.js';
 import { articlePath } from '../kb/render.js';
-import { negotiateLocale } from '../kb/locale.js';
+import { matchLocale, negotiateLocale } from '../kb/locale.js';
+import { SUPPORTED_LOCALES } from '../kb/loader.js';
 import { relevantHits } from '../kb/relevance.js';
 import { categoryName, helpStrings, LANGUAGE_NAMES } from '../views/help/strings.js';
 import { limitFeedback } from '../plugins/feedback-limit.js';
@@ -49,9 +50,10 @@ const Html = Type.String({ description: 'an HTML page' });
 
 export default fp(
   async (root) => {
-    const assets = {
-      'help.css': { body: fs.readFileSync(path.join(PUBLIC, 'help.css')), type: 'text/css; charset=utf-8' },
-    };
+    // a Map, not an object: a name like __proto__ or toString must be an unknown file, not a property
+    const assets = new Map([
+      ['help.css', { body: fs.readFileSync(path.join(PUBLIC, 'help.css')), type: 'text/css; charset=utf-8' }],
+    ]);
 
     // own scope and own Handlebars instance: other surfaces (agent console) keep their own views
     await root.register(async (scope) => {
@@ -74,7 +76,7 @@ export default fp(
       app.get('/help/assets/:file', {
         schema: { hide: true, params: Type.Object({ file: Type.String() }) },
       }, async (request, reply) => {
-        const asset = assets[request.params.file as keyof typeof assets];
+        const asset = assets.get(request.params.file);
         if (!asset) return reply.callNotFound();
         return reply.type(asset.type).header('cache-control', 'public, max-age=3600').send(asset.body);
       });
@@ -188,9 +190,22 @@ function localeFor(app: App, request: FastifyRequest, requested: string | undefi
   return negotiateLocale(app.kb.locales(), requested, request.headers['accept-language']);
 }
 
+/**
+ * When ?lang= asks for a language the help center speaks but whose articles are not served now (its folder
+ * was removed), a note in that language says so: the reader must not take the page for their language.
+ */
+function languageUnavailableNote(app: App, request: FastifyRequest, locale: string) {
+  const requested = (request.query as { lang?: string } | undefined)?.lang ?? (request.body as { lang?: string } | undefined)?.lang;
+  if (!requested || matchLocale(app.kb.locales(), requested)) return undefined;
+  const language = matchLocale(SUPPORTED_LOCALES, requested);
+  if (!language || language === locale) return undefined;
+  return { lang: language, text: helpStrings(language).languageUnavailable(LANGUAGE_NAMES[locale] ?? locale) };
+}
+
 /** What every page's layout needs: the locale, its strings and the language switch. */
-function frame(app: App, _request: FastifyRequest, locale: string, hrefFor: (lang: string) => string) {
+function frame(app: App, request: FastifyRequest, locale: string, hrefFor: (lang: string) => string) {
   return {
+    languageNote: languageUnavailableNote(app, request, locale),
     locale,
     t: helpStrings(locale),
     languages: app.kb.locales().map((code) => ({ code, name: LANGUAGE_NAMES[code] ?? code, href: hrefFor(code), current: code === locale })),

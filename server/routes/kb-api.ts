@@ -13,7 +13,7 @@ import { limitFeedback } from '../plugins/feedback-limit.js';
 const TAGS = ['knowledge base'];
 
 const ErrorReply = Type.Object({ error: Type.String(), message: Type.String(), statusCode: Type.Integer() });
-const Locale = Type.String({ minLength: 2, maxLength: 20, pattern: '^[A-Za-z]{2,3}([-_][A-Za-z0-9]+)*$', description: 'e.g. de or en; an unknown locale falls back to the default' });
+const Locale = Type.String({ minLength: 2, maxLength: 20, pattern: '^[A-Za-z]{2,3}([-_][A-Za-z0-9]+)*$', description: 'e.g. de or en (de-AT means de); a locale the knowledge base does not serve answers 404. Without it: the default locale' });
 
 const SearchQuery = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 500, description: "the customer's question or search words" }),
@@ -62,18 +62,25 @@ const FeedbackReply = Type.Object({ status: Type.Literal('recorded') });
 export default fp(
   async (root) => {
     const app = root.withTypeProvider<TypeBoxTypeProvider>();
-    /** the requested locale when the KB has it, else the default one */
-    const localeOf = (requested: string | undefined) => matchLocale(app.kb.locales(), requested) ?? app.kb.locales()[0];
+    /** the requested locale when the KB has it, the default one when none was requested; undefined when it is not served */
+    const localeOf = (requested: string | undefined) => (requested === undefined ? app.kb.locales()[0] : matchLocale(app.kb.locales(), requested));
+    /** a requested locale that is not served is said so: answering in another language would pass for an answer */
+    const unavailable = (requested: string | undefined) => ({
+      error: 'Not Found',
+      message: `locale "${requested}" is not available (this knowledge base serves: ${app.kb.locales().join(', ')})`,
+      statusCode: 404,
+    });
 
     app.get('/api/search', {
       schema: {
         tags: TAGS,
         summary: 'Search articles',
         description: 'Articles that contain the words of q, or that the engine is confident answer it, best first. Every search is recorded for content-gap reports.',
-        querystring: SearchQuery, response: { 200: SearchReply, 400: ErrorReply } },
-    }, async (request) => {
+        querystring: SearchQuery, response: { 200: SearchReply, 400: ErrorReply, 404: ErrorReply } },
+    }, async (request, reply) => {
       const { q, limit } = request.query;
       const locale = localeOf(request.query.locale);
+      if (!locale) return reply.code(404).send(unavailable(request.query.locale));
       const hits = relevantHits(q, await app.kb.search(q, locale, { limit }), (hit) => app.kb.article(hit.id, hit.locale));
       try {
         await app.repos.analytics.recordSearch({ query: q, locale, channel: 'api', decision: null, topArticleId: hits[0]?.id ?? null, score: hits[0]?.score ?? null });
@@ -90,6 +97,7 @@ export default fp(
       schema: { tags: TAGS, summary: 'Read one article', params: ArticleParams, querystring: ArticleQuery, response: { 200: ArticleReply, 404: ErrorReply } },
     }, async (request, reply) => {
       const locale = localeOf(request.query.locale);
+      if (!locale) return reply.code(404).send(unavailable(request.query.locale));
       const article = app.kb.article(request.params.id, locale);
       if (!article) return reply.code(404).send({ error: 'Not Found', message: `No article "${request.params.id}" in ${locale}`, statusCode: 404 });
       const { id, title, summary, html, questions, category, tags, updated } = article;
@@ -110,6 +118,7 @@ export default fp(
       }, async (request, reply) => {
         const { articleId, helpful, comment } = request.body;
         // without a locale, the article in the first locale that has it
+        if (request.body.locale && !localeOf(request.body.locale)) return reply.code(404).send(unavailable(request.body.locale));
         const locale = request.body.locale ? localeOf(request.body.locale) : app.kb.locales().find((l) => app.kb.article(articleId, l));
         if (!locale || !app.kb.article(articleId, locale)) {
           return reply.code(404).send({ error: 'Not Found', message: `No article "${articleId}"${request.body.locale ? ` in ${locale}` : ''}`, statusCode: 404 });

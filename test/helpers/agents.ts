@@ -28,14 +28,15 @@ export function cookieValue(line: string | undefined): string | undefined {
 }
 
 /** GET the login page, post the form; returns the response of the post and the cookie it set. */
-export async function submitLogin(app: FastifyInstance, login: string, password: string, headers: Record<string, string> = {}) {
-  const page = await app.inject({ method: 'GET', url: '/agent/login', headers });
+export async function submitLogin(app: FastifyInstance, login: string, password: string, headers: Record<string, string> = {}, remoteAddress?: string) {
+  const page = await app.inject({ method: 'GET', url: '/agent/login', headers, remoteAddress });
   const [name, line] = [...setCookies(page)].find(([n]) => n.includes('support_desk_login'))!;
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
   return app.inject({
     method: 'POST',
     url: '/agent/login',
     headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', cookie: `${name}=${cookieValue(line)}` },
+    remoteAddress,
     payload: new URLSearchParams({ login, password, _csrf: csrf }).toString(),
   });
 }

@@ -28,6 +28,8 @@ export interface HelpStrings {
   notFoundHeading: string;
   notFoundText: string;
   backToOverview: string;
+  /** said in this language when its articles are not served and the page shows another language */
+  languageUnavailable: (shownLanguage: string) => string;
   categories: Record<string, string>;
 }
 
@@ -58,6 +60,7 @@ const de: HelpStrings = {
   feedbackSorry: 'Schade, dass der Artikel nicht geholfen hat. Fragen Sie uns gern direkt:',
   related: 'Ähnliche Artikel',
   notFoundHeading: 'Artikel nicht gefunden',
+  languageUnavailable: (shown) => `Artikel auf Deutsch sind im Moment nicht verfügbar. Diese Seite ist auf ${shown}.`,
   notFoundText: 'Diesen Artikel gibt es nicht (mehr). Vielleicht finden Sie die Antwort über die Suche:',
   backToOverview: 'Zur Übersicht',
   categories: {
@@ -101,6 +104,7 @@ const en: HelpStrings = {
   feedbackSorry: "We're sorry this didn't help. Ask us directly:",
   related: 'Related articles',
   notFoundHeading: 'Article not found',
+  languageUnavailable: (shown) => `Articles in English are not available at the moment. This page is in ${shown}.`,
   notFoundText: "This article doesn't exist (anymore). Maybe search finds your answer:",
   backToOverview: 'Back to the overview',
   categories: {
