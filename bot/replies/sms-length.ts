@@ -10,11 +10,11 @@ const GSM_EXTENDED = '^{}\\[~]|€\f';
 // UCS-2 (what Twilio's "smart encoding" does, done here so our segment count is what the phone gets).
 const GSM_TWINS: Record<string, string> = {
   '„': '"', '“': '"', '”': '"', '‟': '"', '«': '"', '»': '"', '‚': "'", '‘': "'", '’': "'", '‹': "'", '›': "'",
-  '–': '-', '—': '-', '‐': '-', '‑': '-', '…': '...', '\u00a0': ' ', '\u202f': ' ', '•': '-',
+  '–': '-', '—': '-', '‐': '-', '‑': '-', '…': '...', '\u00a0': ' ', '\u202f': ' ', '•': '-', '→': '->',
 };
 
 export function gsmTwins(text: string): string {
-  return text.replace(/[„“”‟«»‚‘’‹›–—‐‑…\u00a0\u202f•]/g, (char) => GSM_TWINS[char] ?? char);
+  return text.replace(/[„“”‟«»‚‘’‹›–—‐‑…\u00a0\u202f•→]/g, (char) => GSM_TWINS[char] ?? char);
 }
 
 export type SmsEncoding = 'GSM-7' | 'UCS-2';
