@@ -261,7 +261,7 @@ describe('client message ids: a retried message is stored once', () => {
     expect(next.json().received.seq).toBeGreaterThan(first.json().messages.at(-1).seq);
   });
 
-  it.each(dialects)('identical requests racing on two server instances on $name store the message once and all get the same answer', async ({ name, open: openDb }, ctx) => {
+  it.for(dialects)('identical requests racing on two server instances on $name store the message once and all get the same answer', async ({ name, open: openDb }, ctx) => {
     if (name === 'postgres' && (await skipWithoutPostgres())) ctx.skip();
     // two instances on one database, as behind a load balancer: only the unique index keeps them apart
     const store = await openDb();

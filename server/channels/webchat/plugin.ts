@@ -257,7 +257,7 @@ export default fp(
             );
           } catch (error) {
             // the same message raced in twice: the unique index let one through; answer with its turn
-            if (!(error instanceof DuplicateMessageError)) throw error;(await import("node:fs")).appendFileSync("/tmp/chat-race.log","x");
+            if (!(error instanceof DuplicateMessageError)) throw error;
             const stored = await app.repos.conversations.messageByExternalId(conversation.id, error.externalId);
             if (!stored) throw error;
             return storedTurn(stored);
