@@ -61,7 +61,7 @@ export class ChatApi {
     return this.call<Session & { messages: ChatMessage[]; visitorId?: string; status?: ConversationStatus }>('POST', '/api/chat/conversations', undefined, input);
   }
 
-  send(session: Session, body: { text: string } | { action: string }) {
+  send(session: Session, body: ({ text: string } | { action: string }) & { clientMessageId?: string }) {
     return this.call<{ received: ChatMessage; messages: ChatMessage[] }>('POST', this.path(session, '/messages'), session.token, body);
   }
 
