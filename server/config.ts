@@ -50,6 +50,11 @@ export interface Config {
     loginAttemptsPer15Minutes: number;
   };
   openingHours: OpeningHours;
+  /**
+   * IDENTITY_VERIFICATION_SECRET: the secret a host site signs its signed-in users' ids with
+   * (hex HMAC-SHA256); unset = the chat accepts no user ids.
+   */
+  identityVerificationSecret: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -178,7 +183,16 @@ export function loadConfig(env: Env = process.env): Config {
       weekly: parseOpeningHours(env.OPENING_HOURS || 'mon-fri 08:00-20:00; sat 09:00-16:00'),
       holidays: holidays(env, 'HOLIDAYS'),
     },
+    identityVerificationSecret: identitySecret(env, 'IDENTITY_VERIFICATION_SECRET'),
   };
+}
+
+// a guessable secret would let anyone sign any user id: demand at least 32 characters
+function identitySecret(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 32) throw new ConfigError(name, `must be at least 32 characters long (e.g. openssl rand -hex 32), got ${raw.length}`);
+  return raw;
 }
 
 /** A config for tests: defaults, with a temp data dir and whatever the test overrides. */

@@ -13,6 +13,13 @@ export interface NewMessage {
   externalId?: string | null;
 }
 
+/** Contact details the customer typed: shown to agents as unverified, never used to find a customer. */
+export interface ContactClaims {
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+}
+
 export interface Message {
   id: number;
   conversationId: string;
@@ -61,7 +68,7 @@ function isExternalIdConflict(error: unknown): boolean {
 export class ConversationRepository {
   constructor(private readonly db: Kysely<Database>, private readonly now: () => string = () => new Date().toISOString()) {}
 
-  async create(input: { customerId: string; channel: Channel; locale: string; tokenHash?: string | null; id?: string }): Promise<Conversation> {
+  async create(input: { customerId: string; channel: Channel; locale: string; tokenHash?: string | null; id?: string; claims?: ContactClaims }): Promise<Conversation> {
     const at = this.now();
     const row = {
       id: input.id ?? randomUUID(),
@@ -76,6 +83,9 @@ export class ConversationRepository {
       callback_contact: null,
       rating: null,
       rating_comment: null,
+      claimed_name: input.claims?.name || null,
+      claimed_email: input.claims?.email || null,
+      claimed_phone: input.claims?.phone || null,
       created_at: at,
       updated_at: at,
       queued_at: null,

@@ -128,11 +128,22 @@ const migration002MessageExternalId: Migration = {
   },
 };
 
+// --- 002_conversation_claims: contact details a customer types are kept on the conversation as
+// unverified claims instead of being linked to (and so attaching the chat to) whichever customer owns them.
+const migration002ConversationClaims: Migration = {
+  async up(db: Kysely<any>) {
+    for (const column of ['claimed_name', 'claimed_email', 'claimed_phone']) {
+      await db.schema.alterTable('conversations').addColumn(column, 'text').execute();
+    }
+  },
+};
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
       return {
         '001_initial': migration001(dialect),
+        '002_conversation_claims': migration002ConversationClaims,
         '002_message_external_id': migration002MessageExternalId,
       };
     },

@@ -57,7 +57,7 @@ export class ChatApi {
     return `/api/chat/conversations/${encodeURIComponent(session.conversationId)}${rest}`;
   }
 
-  start(input: { locale: string; visitorId?: string }) {
+  start(input: { locale: string; visitorId?: string; user?: { id: string; hash: string } }) {
     return this.call<Session & { messages: ChatMessage[]; visitorId?: string; status?: ConversationStatus }>('POST', '/api/chat/conversations', undefined, input);
   }
 

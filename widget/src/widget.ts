@@ -17,6 +17,8 @@ export interface WidgetOptions {
   title?: string;
   accent: string;
   position: 'left' | 'right';
+  /** the host site's signed-in user (data-user-id, data-user-hash): links the chat to that user's record */
+  user?: { id: string; hash: string };
 }
 
 /** A customer message shown before the server confirmed it. */
@@ -241,6 +243,11 @@ export class ChatWidget {
   private async restore(): Promise<void> {
     const saved = this.saved.conversation();
     if (!saved) return;
+    // another user signed in on this browser (or signed out): their conversation is not this user's to see
+    if ((saved.userId ?? undefined) !== this.options.user?.id) {
+      this.saved.saveConversation(undefined);
+      return;
+    }
     this.session = { conversationId: saved.conversationId, token: saved.token };
     this.rated = Boolean(saved.rated);
     if (saved.open) this.open({ focus: false });
@@ -266,11 +273,12 @@ export class ChatWidget {
     this.starting ??= (async () => {
       try {
         const visitorId = this.saved.visitorId();
-        const started = await this.api.start(visitorId ? { locale: this.options.locale, visitorId } : { locale: this.options.locale });
+        const user = this.options.user;
+        const started = await this.api.start({ locale: this.options.locale, ...(visitorId ? { visitorId } : {}), ...(user ? { user } : {}) });
         if (started.visitorId) this.saved.saveVisitorId(started.visitorId);
         this.session = { conversationId: started.conversationId, token: started.token };
         this.rated = false;
-        this.saved.saveConversation({ ...this.session, open: this.isOpen });
+        this.saved.saveConversation({ ...this.session, open: this.isOpen, ...(user ? { userId: user.id } : {}) });
         this.showProblem(undefined);
         this.showAll(started.messages ?? [], false);
         this.setStatus(started.status ?? 'bot');

@@ -9,7 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import type { Conversation } from '../../store/schema.js';
 import { DuplicateMessageError, type Message } from '../../store/conversations.js';
-import type { Identity } from '../../store/customers.js';
+import { verifyUser } from './identity.js';
 import type { ConversationEvent } from '../../events/bus.js';
 import { WebChatAdapter, WEB_CHANNEL, BOT_ACCOUNT } from './webchat-adapter.js';
 import { ChatMessage, customerVisible, toChatMessage } from './messages.js';
@@ -91,6 +91,21 @@ export default fp(
       return { received: toChatMessage(stored), messages: customerVisible(replies) };
     }
 
+    /**
+     * The customer a new web conversation belongs to, found only through verified identities: the host site's
+     * signed user id when given (the browser's visitor id is linked to it only when it is nobody else's), else
+     * the visitor id itself. A refused signature comes back as the reason.
+     */
+    async function customerOf(visitorId: string, user: { id: string; hash: string } | undefined): Promise<string | { statusCode: 400 | 403; message: string }> {
+      const web = { kind: 'web' as const, value: visitorId };
+      if (!user) return app.repos.customers.findOrCreate([web]);
+      const verification = verifyUser(app.config.identityVerificationSecret, user);
+      if (!verification.verified) return verification;
+      const customerId = await app.repos.customers.findOrCreate([{ kind: 'user', value: verification.userId }]);
+      await app.repos.customers.link(customerId, [web]);
+      return customerId;
+    }
+
     /** The label of the button the customer pressed, from the bot's recent messages, so the transcript reads naturally. */
     async function labelOf(conversationId: string, action: string, lastSeq: number): Promise<string | undefined> {
       const recent = await app.repos.conversations.messages(conversationId, { afterSeq: Math.max(0, lastSeq - 20) });
@@ -132,11 +147,23 @@ export default fp(
           schema: {
             tags: ['chat'],
             summary: 'Start a conversation',
-            description: 'Creates a conversation and returns its token (keep it: it is the only way back in) and the bot\'s greeting.',
+            description:
+              'Creates a conversation and returns its token (keep it: it is the only way back in) and the bot\'s greeting. ' +
+              '`customer` details are kept on the conversation as unverified claims for the agent; they never link the chat to a customer record. ' +
+              '`user` (the host site\'s signed-in user, signed with IDENTITY_VERIFICATION_SECRET) links it to that user\'s record.',
             body: Type.Object(
               {
                 locale: Type.Optional(Type.String({ maxLength: 20, description: 'e.g. "de" or "en"; else Accept-Language, then detected from the text' })),
                 visitorId: Type.Optional(Type.String({ minLength: 8, maxLength: 100, description: 'the id returned by an earlier call, so the customer is recognised' })),
+                user: Type.Optional(
+                  Type.Object(
+                    {
+                      id: Type.String({ minLength: 1, maxLength: 200, description: 'the host site\'s id of its signed-in user' }),
+                      hash: Type.String({ maxLength: 128, description: 'hex HMAC-SHA256 of id with IDENTITY_VERIFICATION_SECRET, computed by the site\'s server' }),
+                    },
+                    { additionalProperties: false, description: 'a signed-in user of the host site; a wrong hash is 403' },
+                  ),
+                ),
                 customer: Type.Optional(
                   Type.Object(
                     {
@@ -144,7 +171,7 @@ export default fp(
                       email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
                       phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()./-]{6,30}$' })),
                     },
-                    { additionalProperties: false },
+                    { additionalProperties: false, description: 'what the customer typed: shown to agents as unverified' },
                   ),
                 ),
               },
@@ -159,6 +186,7 @@ export default fp(
                 messages: Type.Array(ChatMessage),
               }),
               400: ErrorReply,
+              403: ErrorReply,
               429: ErrorReply,
             },
           },
@@ -166,13 +194,12 @@ export default fp(
         async (request, reply) => {
           const body = request.body ?? {};
           const visitorId = body.visitorId ?? randomUUID();
-          const identities: Identity[] = [{ kind: 'web', value: visitorId }];
-          if (body.customer?.email) identities.push({ kind: 'email', value: body.customer.email });
-          if (body.customer?.phone) identities.push({ kind: 'phone', value: body.customer.phone });
-          const customerId = await app.repos.customers.findOrCreate(identities, body.customer?.name?.trim() || null);
+          const customerId = await customerOf(visitorId, body.user);
+          if (typeof customerId !== 'string') return fail(reply, customerId.statusCode, customerId.statusCode === 403 ? 'Forbidden' : 'Bad Request', customerId.message);
           const { locale, given, hint } = pickLocale(body.locale, request.headers['accept-language']);
           const { token, hash } = newToken();
-          const conversation = await app.repos.conversations.create({ customerId, channel: WEB_CHANNEL, locale, tokenHash: hash });
+          const claims = { name: body.customer?.name?.trim(), email: body.customer?.email?.trim(), phone: body.customer?.phone?.trim() };
+          const conversation = await app.repos.conversations.create({ customerId, channel: WEB_CHANNEL, locale, tokenHash: hash, claims });
           const { replies } = await adapter.process(
             {
               type: 'conversationUpdate',
