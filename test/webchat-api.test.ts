@@ -300,3 +300,24 @@ describe('client message ids: a retried message is stored once', () => {
     expect(await app.repos.conversations.messages(chat.conversationId)).toHaveLength(1);
   });
 });
+
+describe('rating a conversation', () => {
+  it('takes one rating per conversation: a second is 409 with a reason and does not overwrite the first', async () => {
+    const app = await start();
+    const chat = await open(app);
+    await app.repos.conversations.update(chat.conversationId, { status: 'resolved' });
+    const rate = (stars: number, comment?: string) =>
+      app.inject({ method: 'POST', url: `/api/chat/conversations/${chat.conversationId}/rating`, headers: { authorization: `Bearer ${chat.token}` }, payload: { stars, ...(comment ? { comment } : {}) } });
+    expect((await rate(5, 'great')).statusCode).toBe(204);
+    const second = await rate(1, 'changed my mind');
+    expect(second.statusCode).toBe(409);
+    expect(second.json().message).toMatch(/already been rated/);
+    expect(await app.repos.conversations.get(chat.conversationId)).toMatchObject({ rating: 5, rating_comment: 'great' });
+    // two at once: exactly one is kept
+    const other = await open(app);
+    await app.repos.conversations.update(other.conversationId, { status: 'resolved' });
+    const both = await Promise.all([1, 2].map((stars) =>
+      app.inject({ method: 'POST', url: `/api/chat/conversations/${other.conversationId}/rating`, headers: { authorization: `Bearer ${other.token}` }, payload: { stars } })));
+    expect(both.map((r) => r.statusCode).sort()).toEqual([204, 409]);
+  });
+});

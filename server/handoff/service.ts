@@ -204,13 +204,10 @@ export class HandoffService implements Handoff {
     return (await this.conversations.get(conversationId))!;
   }
 
-  /** The customer's rating after resolve (1 to 5, optional comment); for the web chat channel to call. */
+  /** The customer's rating after resolve (1 to 5, optional comment), once per conversation; false when refused. */
   async rate(conversationId: string, rating: number, comment?: string | null): Promise<boolean> {
     if (!Number.isInteger(rating) || rating < 1 || rating > 5) return false;
-    const conversation = await this.conversations.get(conversationId);
-    if (conversation?.status !== 'resolved') return false;
-    await this.conversations.update(conversationId, { rating, rating_comment: comment?.slice(0, 2000) ?? null });
-    return true;
+    return this.conversations.rateOnce(conversationId, rating, comment?.slice(0, 2000) ?? null);
   }
 
   private async tellCustomer(conversation: Conversation, text: string, payload?: Record<string, unknown>): Promise<void> {

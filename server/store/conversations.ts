@@ -212,6 +212,18 @@ export class ConversationRepository {
     return rows.map((row) => ({ queuedAt: row.queued_at!, assignedAt: row.assigned_at! }));
   }
 
+  /** Stores the customer's rating of a resolved conversation unless it was rated already; false otherwise (atomic). */
+  async rateOnce(id: string, rating: number, comment: string | null): Promise<boolean> {
+    const result = await this.db
+      .updateTable('conversations')
+      .set({ rating, rating_comment: comment, updated_at: this.now() })
+      .where('id', '=', id)
+      .where('status', '=', 'resolved')
+      .where('rating', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   /** Stores the callback contact unless one is already set; false when one was. */
   async setCallbackContactOnce(id: string, contact: string): Promise<boolean> {
     const result = await this.db

@@ -323,7 +323,8 @@ export default fp(
         {
           schema: {
             tags: ['chat'],
-            summary: 'Rate a resolved conversation',
+            summary: 'Rate a resolved conversation (once)',
+            description: 'One rating per conversation: a second one is 409 and leaves the first as it was.',
             params: IdParams,
             headers: Authorization,
             body: Type.Object({ stars: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
@@ -334,7 +335,10 @@ export default fp(
           const conversation = await authorised(request, reply, bearer(request));
           if (!conversation) return reply;
           if (conversation.status !== 'resolved') return fail(reply, 409, 'Conflict', 'A conversation can be rated once it is resolved.');
-          await app.repos.conversations.update(conversation.id, { rating: request.body.stars, rating_comment: request.body.comment?.trim() || null });
+          // atomic: of two ratings sent at once, one is kept
+          if (!(await app.repos.conversations.rateOnce(conversation.id, request.body.stars, request.body.comment?.trim() || null))) {
+            return fail(reply, 409, 'Conflict', 'This conversation has already been rated; a rating cannot be changed.');
+          }
           return reply.code(204).send(null);
         },
       );
