@@ -85,6 +85,8 @@ export default fp(
 
     /** A retried message: what was stored under its client id, with the bot's and system's replies that followed it. */
     async function storedTurn(stored: Message): Promise<{ received: ChatMessage; messages: ChatMessage[] }> {
+      // a retry while the first copy's turn still runs here waits for its replies
+      await adapter.settled(stored.conversationId);
       const after = await app.repos.conversations.messages(stored.conversationId, { afterSeq: stored.seq });
       const nextCustomer = after.findIndex((m) => m.author === 'customer');
       const replies = (nextCustomer < 0 ? after : after.slice(0, nextCustomer)).filter((m) => m.author === 'bot' || m.author === 'system');
