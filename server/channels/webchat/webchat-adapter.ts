@@ -47,6 +47,11 @@ export class WebChatAdapter extends BotAdapter {
     }
   }
 
+  /** Resolves when the turn running now in this conversation (if any) has finished, however it ended. */
+  async settled(conversationId: string): Promise<void> {
+    await this.running.get(conversationId)?.catch(() => {});
+  }
+
   /** Nothing to transmit: the replies are already stored (and published) by the transcript middleware. */
   async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     return activities.map((a) => ({ id: a.id ?? randomUUID() }));
