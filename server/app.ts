@@ -25,6 +25,7 @@ import handoff from './handoff/plugin.js';
 import outbox from './outbox/plugin.js';
 import twilioChannels from './channels/twilio/plugin.js';
 import shortLinks from './routes/short-links.js';
+import { cleanText } from './plugins/clean-text.js';
 
 export interface AppOptions {
   logger?: Logger;
@@ -57,6 +58,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     trustProxy: fastifyTrustProxy(config.trustProxy),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // one hook at the root, before any plugin, so every route (help center, chat, agent API, feedback) gets clean text
+  app.addHook('preValidation', async (request) => {
+    request.body = cleanText(request.body);
+    request.query = cleanText(request.query);
+    request.params = cleanText(request.params);
+  });
 
   const ownsStore = !options.store;
   const store = options.store ?? (await openStore(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous }));

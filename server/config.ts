@@ -59,6 +59,11 @@ export interface Config {
    */
   trustProxy: TrustProxy;
   // --- end TRUST_PROXY ---
+  /**
+   * IDENTITY_VERIFICATION_SECRET: the secret a host site signs its signed-in users' ids with
+   * (hex HMAC-SHA256); unset = the chat accepts no user ids.
+   */
+  identityVerificationSecret: string | undefined;
   // --- outbox (twilio issue)
   outbox: {
     /** attempts before a transiently failing delivery is given up as failed */
@@ -261,7 +266,16 @@ export function loadConfig(env: Env = process.env): Config {
       idleHours: integer(env, 'SMS_CONVERSATION_IDLE_HOURS', 24, 1, 24 * 90),
     },
     trustProxy: trustProxy(env, 'TRUST_PROXY'),
+    identityVerificationSecret: identitySecret(env, 'IDENTITY_VERIFICATION_SECRET'),
   };
+}
+
+// a guessable secret would let anyone sign any user id: demand at least 32 characters
+function identitySecret(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 32) throw new ConfigError(name, `must be at least 32 characters long (e.g. openssl rand -hex 32), got ${raw.length}`);
+  return raw;
 }
 
 // --- Twilio SMS and voice (twilio issue)

@@ -50,6 +50,11 @@ export class ChannelAdapter extends BotAdapter {
     }
   }
 
+  /** Resolves when the turn running now in this conversation (if any) has finished, however it ended. */
+  async settled(conversationId: string): Promise<void> {
+    await this.running.get(conversationId)?.catch(() => {});
+  }
+
   /** Nothing to transmit here: the replies are stored (and published) by the transcript middleware; the channel sends them. */
   async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     return activities.map((a) => ({ id: a.id ?? randomUUID() }));

@@ -120,6 +120,24 @@ function migration001(dialect: Dialect): Migration {
   };
 }
 
+// --- 002_message_external_id: a channel's or client's message id is stored once per conversation
+// (web: the widget's client message id; SMS: Twilio's MessageSid). NULLs are distinct in both dialects.
+const migration002MessageExternalId: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createIndex('messages_conversation_external_id').on('messages').columns(['conversation_id', 'external_id']).unique().execute();
+  },
+};
+
+// --- 002_conversation_claims: contact details a customer types are kept on the conversation as
+// unverified claims instead of being linked to (and so attaching the chat to) whichever customer owns them.
+const migration002ConversationClaims: Migration = {
+  async up(db: Kysely<any>) {
+    for (const column of ['claimed_name', 'claimed_email', 'claimed_phone']) {
+      await db.schema.alterTable('conversations').addColumn(column, 'text').execute();
+    }
+  },
+};
+
 // --- 003_outbox (twilio): outbound deliveries as jobs, the address an SMS/voice conversation runs on,
 // and SMS opt-out per phone identity
 function migration003Outbox(dialect: Dialect): Migration {
@@ -163,6 +181,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     async getMigrations() {
       return {
         '001_initial': migration001(dialect),
+        '002_conversation_claims': migration002ConversationClaims,
+        '002_message_external_id': migration002MessageExternalId,
         '003_outbox': migration003Outbox(dialect),
       };
     },

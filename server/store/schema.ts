@@ -6,7 +6,8 @@ export type Channel = 'web' | 'sms' | 'voice';
 export type ConversationStatus = 'bot' | 'queued' | 'assigned' | 'resolved';
 export type MessageAuthor = 'customer' | 'bot' | 'agent' | 'system';
 export type DeliveryState = 'queued' | 'sent' | 'delivered' | 'failed';
-export type IdentityKind = 'web' | 'phone' | 'email';
+/** `user`: the host site's own user id, signed by the site (identity verification) */
+export type IdentityKind = 'web' | 'phone' | 'email' | 'user';
 export type AgentRole = 'agent' | 'editor' | 'admin';
 
 export interface CustomersTable {
@@ -19,7 +20,7 @@ export interface CustomerIdentitiesTable {
   id: Generated<number>;
   customer_id: string;
   kind: IdentityKind;
-  /** web visitor id, E.164 phone number or lower-cased e-mail address */
+  /** web visitor id, E.164 phone number, lower-cased e-mail address or the host site's verified user id */
   value: string;
   created_at: string;
   /** a phone number that sent STOP: no SMS goes to it until it sends START */
@@ -42,6 +43,10 @@ export interface ConversationsTable {
   callback_contact: string | null;
   rating: number | null;
   rating_comment: string | null;
+  /** contact details the customer typed when starting the chat: claims, never verified, never linked as identities */
+  claimed_name: string | null;
+  claimed_email: string | null;
+  claimed_phone: string | null;
   created_at: string;
   updated_at: string;
   queued_at: string | null;

@@ -40,11 +40,17 @@ const customerPane = el('aside', { className: 'pane customer-pane', id: 'custome
 root.append(queuePane, conversationPane, customerPane);
 renderEmptyConversation();
 
-/** How agents call a customer: the name they gave, else an e-mail or phone number, else a short visitor number. */
-function customerLabel(customer: { name?: string | null; identities: Array<{ kind: string; value: string }> }): string {
+/**
+ * How agents call a customer: the name on record, else a verified e-mail or phone number, else a name typed in
+ * the chat (marked unverified: anybody can type any name), else a short visitor number.
+ */
+function customerLabel(customer: { name?: string | null; identities: Array<{ kind: string; value: string }> }, claims?: ConversationSummary['claims']): string {
   if (customer.name) return customer.name;
   const contact = customer.identities.find((i) => i.kind === 'email') ?? customer.identities.find((i) => i.kind === 'phone');
   if (contact) return contact.value;
+  if (claims?.name) return `${claims.name} (unverified)`;
+  const user = customer.identities.find((i) => i.kind === 'user');
+  if (user) return `Site user ${user.value}`;
   const visitor = customer.identities.find((i) => i.kind === 'web');
   return visitor ? `Web visitor ${visitor.value.slice(0, 8)}` : 'Unknown customer';
 }
@@ -62,7 +68,7 @@ function renderQueue() {
   queueCount.textContent = String(state.queue.filter((c) => c.status === 'queued').length);
   if (state.queue.length === 0) queueList.append(el('li', { className: 'empty' }, 'Nobody is waiting.'));
   for (const item of state.queue) {
-    const customer = customerLabel(item.customer);
+    const customer = customerLabel(item.customer, item.claims);
     const holder = item.status === 'assigned' ? `with ${item.assignedAgent?.id === state.me?.id ? 'you' : (item.assignedAgent?.name ?? 'someone')}` : `waiting ${timeAgo(item.queuedAt)}`;
     const button = el(
       'button',
@@ -231,7 +237,7 @@ function renderConversation(options: { keepComposer?: boolean } = {}) {
   if (!detail) return renderEmptyConversation();
   const c = detail.conversation;
   clear(conversationPane);
-  const customerName = customerLabel(detail.customer);
+  const customerName = customerLabel(detail.customer, detail.conversation.claims);
   const actions = el('div', { className: 'actions' });
   if (c.status === 'queued') actions.append(actionButton('Claim', 'claim', 'claim', 'primary'));
   if (c.status === 'queued' || mine()) actions.append(actionButton('Hand back to bot', 'hand-back', 'hand-back'), actionButton('Resolve', 'resolve', 'resolve'));
@@ -255,7 +261,7 @@ function renderConversation(options: { keepComposer?: boolean } = {}) {
     } else {
       box.append(el('p', {}, 'The bot offered no article.'));
     }
-    if (c.callbackContact) box.append(el('p', { className: 'callback' }, 'Answer at: ', el('strong', {}, c.callbackContact)));
+    if (c.callbackContact) box.append(el('p', { className: 'callback' }, 'Answer at: ', el('strong', {}, c.callbackContact), ' (unverified: typed by the customer)'));
     conversationPane.append(box);
   }
   clear(transcript);
@@ -303,13 +309,22 @@ function appendMessage(message: AgentMessage) {
 
 function renderCustomer(detail: ConversationDetail) {
   clear(customerPane);
-  const labels: Record<string, string> = { web: 'Web visitor', phone: 'Phone', email: 'E-mail' };
+  const labels: Record<string, string> = { web: 'Web visitor', phone: 'Phone', email: 'E-mail', user: 'Site user (verified)' };
   customerPane.append(
     el('h2', {}, 'Customer'),
-    el('p', { className: 'customer-name' }, detail.customer.name ?? 'No name given'),
+    el('p', { className: 'customer-name' }, detail.customer.name ?? 'No name on record'),
     el('dl', { className: 'identities' }, ...detail.customer.identities.flatMap((i) => [el('dt', {}, labels[i.kind] ?? i.kind), el('dd', {}, i.value)])),
-    el('h3', {}, 'Other conversations'),
   );
+  const claims = detail.conversation.claims;
+  if (claims) {
+    // typed by whoever started the chat: never proof of who they are, so never shown as an identity
+    const given: Array<[string, string | null]> = [['Name', claims.name], ['E-mail', claims.email], ['Phone', claims.phone]];
+    customerPane.append(
+      el('h3', {}, 'Given in this chat (unverified)'),
+      el('dl', { className: 'identities claims', id: 'claims' }, ...given.filter(([, value]) => value).flatMap(([label, value]) => [el('dt', {}, label), el('dd', {}, `${value} (unverified)`)])),
+    );
+  }
+  customerPane.append(el('h3', {}, 'Other conversations'));
   if (detail.otherConversations.length === 0) customerPane.append(el('p', { className: 'empty' }, 'None.'));
   const list = el('ul', { className: 'history', id: 'history' });
   for (const other of detail.otherConversations) {
