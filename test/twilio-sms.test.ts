@@ -136,6 +136,18 @@ describe('Twilio webhooks are signed', () => {
     expect(customerMessages[0].external_id).toBe(params.MessageSid);
   });
 
+  it('the same MessageSid twice at the same moment is stored once too (the unique index decides)', async () => {
+    const { app } = await setup();
+    const params = smsParams(GERMAN_MOBILE, 'Wie ändere ich mein Passwort?');
+    // a first message opens the conversation, so both retries race inside it
+    await sms(app, GERMAN_MOBILE, 'Hallo');
+    const [a, b] = await Promise.all([signedPost(app, '/twilio/sms', params), signedPost(app, '/twilio/sms', params)]);
+    expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
+    expect(smsReplies(a.body).length + smsReplies(b.body).length).toBe(1);
+    const stored = await app.store.db.selectFrom('messages').selectAll().where('external_id', '=', params.MessageSid).execute();
+    expect(stored).toHaveLength(1);
+  });
+
   it('without TWILIO_* settings the SMS webhook does not exist', async () => {
     const { app } = await start(MONDAY_MORNING);
     expect((await app.inject({ method: 'POST', url: '/twilio/sms', payload: {} })).statusCode).toBe(404);

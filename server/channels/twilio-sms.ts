@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TwilioConfig } from '../config.js';
-import type { Message } from '../store/conversations.js';
+import { DuplicateMessageError, type Message } from '../store/conversations.js';
 import type { Conversation } from '../store/schema.js';
 import { requireTwilioSignature } from './twilio/signature.js';
 import { channelLocale, toE164 } from './twilio/phone.js';
@@ -104,15 +104,21 @@ export async function twilioSms(scope: FastifyInstance, { twilioConfig }: { twil
       const { conversation } = await app.inbound.continueOrOpen({ customerId, channel: SMS_CHANNEL, address: from, locale: locale ?? fallback, idleHours: app.config.sms.idleHours });
       const media = Array.from({ length: Number(body.NumMedia ?? 0) }, (_, i) => ({ url: body[`MediaUrl${i}`] ?? '', contentType: body[`MediaContentType${i}`] ?? '' })).filter((m) => m.url);
       const action = await numberedChoice(app, conversation, text);
-      const { replies } = await app.inbound.receive(conversation, {
-        text,
-        action,
-        externalId: body.MessageSid,
-        locale,
-        localeHint: locale ? undefined : fallback,
-        extra: media.length ? { media } : undefined,
-      });
-      return twiml(replies.filter((m: Message) => !m.internal).map((m) => m.text));
+      try {
+        const { replies } = await app.inbound.receive(conversation, {
+          text,
+          action,
+          externalId: body.MessageSid,
+          locale,
+          localeHint: locale ? undefined : fallback,
+          extra: media.length ? { media } : undefined,
+        });
+        return twiml(replies.filter((m: Message) => !m.internal).map((m) => m.text));
+      } catch (error) {
+        // Twilio's retry raced the first delivery: the unique (conversation_id, external_id) index let one through
+        if (error instanceof DuplicateMessageError) return twiml([]);
+        throw error;
+      }
     },
   );
 

@@ -7,7 +7,7 @@ import { SupportBot } from '../../bot/support-bot.js';
 import { TranscriptMiddleware } from '../../bot/transcript-middleware.js';
 import type { TranscriptStore } from '../../bot/ports.js';
 import { BotStorage } from '../store/bot-storage.js';
-import type { Message } from '../store/conversations.js';
+import { DuplicateMessageError, type Message } from '../store/conversations.js';
 import { CustomerInbound } from '../conversations/inbound.js';
 import { renderText } from '../../bot/replies/index.js';
 import { stringsFor } from '../../bot/strings.js';
@@ -53,6 +53,8 @@ export default fp(
         bot,
         transcriptMiddleware: botTranscript,
         onTurnError: (channel) => async (context, error) => {
+          // a retried message that is already stored: nothing ran, the channel answers with the stored turn
+          if (error instanceof DuplicateMessageError) throw error;
           app.log.error({ err: error, channel, conversationId: context.activity.conversation?.id }, 'bot turn failed');
           const locale = context.activity.locale ?? app.kb.locales()[0] ?? 'en';
           // the customer's message is stored; tell them, through the transcript, that the reply failed
