@@ -95,6 +95,24 @@ describe('an SMS question', () => {
     expect(answer).toMatch(/\/s\/[\w-]{7}\nHat das geholfen\?/);
   });
 
+  it('continues the open SMS conversation, and opens a new one after SMS_CONVERSATION_IDLE_HOURS or once resolved', async () => {
+    const { app, clock } = await setup({ SMS_CONVERSATION_IDLE_HOURS: '2' });
+    const conversations = async () => (await app.store.db.selectFrom('conversations').select(['id', 'status']).orderBy('created_at').execute());
+    await sms(app, GERMAN_MOBILE, 'Wie ändere ich mein Passwort?');
+    clock.current = new Date(clock.current.getTime() + 90 * 60_000);
+    await sms(app, GERMAN_MOBILE, 'Ja');
+    expect(await conversations()).toHaveLength(1);
+    clock.current = new Date(clock.current.getTime() + 2 * 60 * 60_000 + 1000);
+    await sms(app, GERMAN_MOBILE, 'Wie ändere ich mein Passwort?');
+    expect(await conversations()).toHaveLength(2);
+    const [, second] = await conversations();
+    await app.repos.conversations.update(second.id, { status: 'resolved' });
+    await sms(app, GERMAN_MOBILE, 'Paket');
+    const all = await conversations();
+    expect(all).toHaveLength(3);
+    expect(new Set((await app.store.db.selectFrom('conversations').select('customer_id').execute()).map((c) => c.customer_id)).size).toBe(1);
+  });
+
   it('MMS: the picture links are stored with the message for the agent', async () => {
     const { app } = await setup();
     await sms(app, GERMAN_MOBILE, 'Das Paket ist beschädigt', { NumMedia: '1', MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM1/Media/ME1', MediaContentType0: 'image/jpeg' });

@@ -130,9 +130,10 @@ export async function twilioVoice(scope: FastifyInstance, { twilioConfig }: { tw
     return response.toString();
   }
 
-  async function voiceConversation(id: string, reply: FastifyReply): Promise<Conversation | undefined> {
+  /** The call's conversation: the one this CallSid opened, nothing else (the id in the action URL is ours, but checked). */
+  async function voiceConversation(id: string, callSid: string, reply: FastifyReply): Promise<Conversation | undefined> {
     const conversation = await app.repos.conversations.get(id);
-    if (conversation?.channel === VOICE_CHANNEL) return conversation;
+    if (conversation?.channel === VOICE_CHANNEL && (await app.repos.conversations.messageByExternalId(conversation.id, callSid))) return conversation;
     reply.code(404).send({ error: 'Not Found', message: 'No call with this id.', statusCode: 404 });
     return undefined;
   }
@@ -181,7 +182,7 @@ export async function twilioVoice(scope: FastifyInstance, { twilioConfig }: { tw
       schema: { tags: ['twilio'], summary: "Twilio <Gather> action: the caller's speech or key", querystring: StepQuery, body: GatherParams, response: { 200: Twiml, 403: ErrorReply, 404: ErrorReply } },
     },
     async (request, reply) => {
-      const conversation = await voiceConversation(request.query.c, reply);
+      const conversation = await voiceConversation(request.query.c, request.body.CallSid, reply);
       if (!conversation) return reply;
       reply.type('text/xml');
       const locale = conversation.locale;
@@ -249,7 +250,7 @@ export async function twilioVoice(scope: FastifyInstance, { twilioConfig }: { tw
       schema: { tags: ['twilio'], summary: 'Out of hours: the caller accepts (1) or declines the callback', querystring: StepQuery, body: GatherParams, response: { 200: Twiml, 403: ErrorReply, 404: ErrorReply } },
     },
     async (request, reply) => {
-      const conversation = await voiceConversation(request.query.c, reply);
+      const conversation = await voiceConversation(request.query.c, request.body.CallSid, reply);
       if (!conversation) return reply;
       reply.type('text/xml');
       const locale = conversation.locale;

@@ -159,6 +159,8 @@ export class HandoffService implements Handoff {
   async onCustomerMessage(conversationId: string, text: string): Promise<void> {
     const conversation = await this.conversations.get(conversationId);
     if (conversation?.status !== 'queued' || conversation.callback_contact || this.isOpen()) return;
+    // an SMS or a call already came from the number we answer to: no contact to ask for
+    if (conversation.channel_address) return;
     await this.recordCallbackContact(conversationId, text);
   }
 
