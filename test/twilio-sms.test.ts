@@ -175,6 +175,9 @@ describe('Twilio webhooks are signed', () => {
 describe('hand-over and agent replies by SMS', () => {
   it('AGENT hands over; agent replies go out through the Twilio REST API, a 500 is retried, a permanent error is shown to the agent', async () => {
     const { app, clock, twilio } = await setup();
+    // what the agents' live stream is told about deliveries
+    const deliveries: Array<{ state: string; error: string | null }> = [];
+    app.bus.subscribe('*', (event) => event.type === 'delivery' && deliveries.push({ state: event.state, error: event.error }));
     const [handedOver] = await sms(app, GERMAN_MOBILE, 'AGENT');
     expect(handedOver).toContain('Ich gebe Sie an einen Kollegen weiter');
     expect(handedOver).toContain('Position 1 der Warteschlange');
@@ -213,6 +216,12 @@ describe('hand-over and agent replies by SMS', () => {
     clock.current = new Date(clock.current.getTime() + 60 * 60_000);
     await app.outbox.worker.drain();
     expect(twilio.requests.filter((r) => r.Body === 'Noch da?')).toHaveLength(1);
+    expect(deliveries).toEqual([
+      { state: 'sent', error: null },
+      { state: 'sent', error: null },
+      { state: 'delivered', error: null },
+      { state: 'failed', error: 'Twilio 21211: not a valid phone number' },
+    ]);
   });
 
   it('STOP gets no reply, and a later agent SMS to that customer fails visibly instead of being sent', async () => {

@@ -18,11 +18,15 @@ export interface NewOutboxJob {
 /** Later states win; a late "sent" callback never undoes "delivered", and failed is final. */
 const RANK: Record<OutboxState, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, failed: 4 };
 
+/** Told after a job's message changed delivery state (sent, delivered, failed). */
+export type DeliveryListener = (change: { conversationId: string; messageId: number; state: DeliveryState; error: string | null }) => void;
+
 export class OutboxRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: DialectName,
     private readonly now: () => Date,
+    private readonly onChange: DeliveryListener = () => {},
   ) {}
 
   private iso(offsetMs = 0): string {
@@ -112,6 +116,7 @@ export class OutboxRepository {
       await trx.updateTable('outbox').set({ ...changes, lease_until: null, updated_at: this.iso() }).where('id', '=', job.id).execute();
       if (job.message_id !== null) await trx.updateTable('messages').set({ delivery_state: messageState }).where('id', '=', job.message_id).execute();
     });
+    if (job.message_id !== null) this.onChange({ conversationId: job.conversation_id, messageId: job.message_id, state: messageState, error: changes.error });
   }
 
   /**

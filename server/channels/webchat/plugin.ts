@@ -341,6 +341,7 @@ export default fp(
           let replaying = lastSeq !== undefined;
           const forward = (event: ConversationEvent) => {
             if (event.type === 'status') return send({ type: 'status', status: event.status });
+            if (event.type !== 'message') return;
             const message: Message = event.message;
             if (message.internal) return;
             if (lastSeq !== undefined && message.seq <= lastSeq) return;

@@ -338,7 +338,7 @@ function renderCustomer(detail: ConversationDetail) {
 // --- live updates
 
 interface StreamEvent {
-  type: 'hello' | 'status' | 'message';
+  type: 'hello' | 'status' | 'message' | 'delivery';
   conversationId: string;
   status?: string;
   message?: AgentMessage;
@@ -357,6 +357,9 @@ function connect() {
     const data = JSON.parse(String(event.data)) as StreamEvent;
     if (data.type === 'status') {
       reloadQueueSoon();
+      if (data.conversationId === state.openId) void refreshOpen().catch(report);
+    } else if (data.type === 'delivery') {
+      // an SMS was sent, delivered or failed: the open transcript shows its new state and reason
       if (data.conversationId === state.openId) void refreshOpen().catch(report);
     } else if (data.type === 'message' && data.message) {
       if (data.conversationId === state.openId) appendMessage(data.message);
