@@ -97,6 +97,24 @@ describe('a call', () => {
     expect(records).toContain('Call ended: transferred (completed, 95 s)');
   });
 
+  it('suggestions become a keypad menu, a key picks one; "nein" after the answer hands the call over', async () => {
+    const { app } = await setup();
+    const sid = callSid();
+    const greeting = await step(app, '/twilio/voice', { CallSid: sid, From: CALLER, To: OUR_NUMBER });
+    const menu = await step(app, actionOf(greeting.Gather[0]), { CallSid: sid, SpeechResult: 'Paket', Confidence: '0.8' });
+    const offered = said(menu.Gather[0]);
+    expect(offered).toMatch(/^Ich habe mehrere Artikel gefunden\. Für .+ drücken Sie die 1\. Für (.+) drücken Sie die 2\. Für .+ drücken Sie die 3\. Drücken Sie die 0 für einen Mitarbeiter\.$/);
+    const second = /Für ([^.]+?) drücken Sie die 2\./.exec(offered)![1];
+    const answer = await step(app, actionOf(menu.Gather[0]), { CallSid: sid, Digits: '2' });
+    const answered = await app.store.db.selectFrom('messages').select('payload').where('author', '=', 'bot').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(JSON.parse(answered.payload!).articles[0].title).toBe(second);
+    const transfer = await step(app, actionOf(answer.Gather[0]), { CallSid: sid, SpeechResult: 'nein', Confidence: '0.7' });
+    expect(said(transfer)).toContain('Schade, dass das nicht geholfen hat. Ich verbinde Sie mit einem Kollegen');
+    expect(transfer.Enqueue).toBeDefined();
+    const conversation = await app.store.db.selectFrom('conversations').selectAll().executeTakeFirstOrThrow();
+    expect(conversation).toMatchObject({ status: 'queued', escalation_reason: 'voice_transfer' });
+  });
+
   it('without AGENT_PHONE_NUMBER the caller waits in the Twilio queue with a hold message', async () => {
     const { app } = await setup();
     const sid = callSid();

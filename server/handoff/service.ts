@@ -121,10 +121,11 @@ export class HandoffService implements Handoff {
     }
     if (offline) {
       const back = nextOpening(this.deps.openingHours, this.deps.clock.now());
-      return { kind: 'offline', reason, nextOpening: back?.toISOString() ?? null, timeZone: this.deps.openingHours.timeZone };
+      return { kind: 'offline', reason: botReason, nextOpening: back?.toISOString() ?? null, timeZone: this.deps.openingHours.timeZone };
     }
     const { position, expectedWaitMinutes } = await this.queueStatus(ref.conversationId);
-    return { kind: 'queued', reason, position: Math.max(position, 1), waitMinutes: expectedWaitMinutes };
+    // the outcome speaks to the customer: why the bot handed over, whatever the queue records
+    return { kind: 'queued', reason: botReason, position: Math.max(position, 1), waitMinutes: expectedWaitMinutes };
   }
 
   /**
