@@ -118,6 +118,13 @@ describe('an SMS question', () => {
     await sms(app, GERMAN_MOBILE, 'Das Paket ist beschädigt', { NumMedia: '1', MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM1/Media/ME1', MediaContentType0: 'image/jpeg' });
     const message = await app.store.db.selectFrom('messages').selectAll().where('author', '=', 'customer').executeTakeFirstOrThrow();
     expect(JSON.parse(message.payload!).media).toEqual([{ url: 'https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM1/Media/ME1', contentType: 'image/jpeg' }]);
+    await addAgent(app, 'anna', 'Anna');
+    const anna = await logIn(app, 'anna');
+    const detail = (await anna.get(`/api/agent/conversations/${message.conversation_id}`)).json();
+    expect(detail.messages.find((m: any) => m.author === 'customer')).toMatchObject({
+      text: 'Das Paket ist beschädigt',
+      media: [{ url: 'https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM1/Media/ME1', contentType: 'image/jpeg' }],
+    });
   });
 });
 

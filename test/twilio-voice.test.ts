@@ -95,6 +95,14 @@ describe('a call', () => {
     expect(status.statusCode).toBe(204);
     const records = (await anna.get(`/api/agent/conversations/${queued.id}`)).json().messages.filter((m: any) => m.internal).map((m: any) => m.text);
     expect(records).toContain('Call ended: transferred (completed, 95 s)');
+
+    // after the call: the agent's written answer reaches the caller by SMS, the "has joined" notice does not
+    expect((await anna.post(`/api/agent/conversations/${queued.id}/claim`)).statusCode).toBe(200);
+    expect((await anna.post(`/api/agent/conversations/${queued.id}/reply`, { text: 'Hier noch der Link zum Formular.' })).statusCode).toBe(200);
+    await vi.waitFor(() => expect(twilio.sent.map((m) => m.body)).toContain('Hier noch der Link zum Formular.'));
+    expect(twilio.sent).toHaveLength(2);
+    const joined = (await anna.get(`/api/agent/conversations/${queued.id}`)).json().messages.find((m: any) => m.text === 'Anna ist jetzt für Sie da.');
+    expect(joined.deliveryState).toBeUndefined();
   });
 
   it('suggestions become a keypad menu, a key picks one; "nein" after the answer hands the call over', async () => {
