@@ -120,10 +120,33 @@ function migration001(dialect: Dialect): Migration {
   };
 }
 
+// --- 2026-11-30 agent roles (issue 9): an admin can disable an agent without deleting their history.
+function migrationAgentDisabled(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('agents').addColumn('disabled_at', 'text').execute();
+    },
+  };
+}
+
+// --- 2026-11-30 write probe (issue 9): /readyz and the start check insert a row here and roll it back,
+// so "ready" means the database accepts writes, not only that it answers a select.
+function migrationWriteProbe(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('write_probe').addColumn('id', 'text', (c) => c.primaryKey()).execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_initial': migration001(dialect) };
+      return {
+        '001_initial': migration001(dialect),
+        '2026-11-30-agent-disabled': migrationAgentDisabled(),
+        '2026-11-30-write-probe': migrationWriteProbe(),
+      };
     },
   };
 }
