@@ -49,9 +49,8 @@ const Html = Type.String({ description: 'an HTML page' });
 
 export default fp(
   async (root) => {
-    const assets = {
-      'help.css': { body: fs.readFileSync(path.join(PUBLIC, 'help.css')), type: 'text/css; charset=utf-8' },
-    };
+    // a Map, not an object literal: `/help/assets/__proto__` (or constructor, toString) must not find Object's own properties
+    const assets = new Map([['help.css', { body: fs.readFileSync(path.join(PUBLIC, 'help.css')), type: 'text/css; charset=utf-8' }]]);
 
     // own scope and own Handlebars instance: other surfaces (agent console) keep their own views
     await root.register(async (scope) => {
@@ -74,7 +73,7 @@ export default fp(
       app.get('/help/assets/:file', {
         schema: { hide: true, params: Type.Object({ file: Type.String() }) },
       }, async (request, reply) => {
-        const asset = assets[request.params.file as keyof typeof assets];
+        const asset = assets.get(request.params.file);
         if (!asset) return reply.callNotFound();
         return reply.type(asset.type).header('cache-control', 'public, max-age=3600').send(asset.body);
       });
