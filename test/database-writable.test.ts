@@ -5,15 +5,20 @@
 // - DATA_DIR below a regular file: mkdir fails with ENOTDIR for everyone;
 // - a SQLite file whose header says "write version 3" (byte 18): SQLite opens such a file read-only, by its
 //   file-format rules (https://sqlite.org/fileformat2.html#file_format_version_numbers), for root too;
-// - `PRAGMA query_only = ON` on the running app's connection: every write fails as on a read-only file.
+// - `PRAGMA query_only = ON` on the running app's connection: every write fails as on a read-only file;
+// - PostgreSQL with `default_transaction_read_only=on` in the connection options, as on a hot standby.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { buildApp } from '../server/app.js';
+import { testConfig } from '../server/config.js';
 import { openStore } from '../server/store/database.js';
+import { AgentRepository } from '../server/store/agents.js';
+import { openWritableStore, StorageError } from '../server/store/open-writable.js';
 import { appsPerTest } from './helpers/app.js';
-import { tempDir } from './helpers/services.js';
+import { openPostgresStore, POSTGRES_URL, skipWithoutPostgres, tempDir } from './helpers/services.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -102,5 +107,59 @@ describe('/readyz', () => {
     const { app } = await start(new Date());
     for (let i = 0; i < 3; i++) expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     expect(await app.store.db.selectFrom('write_probe').selectAll().execute()).toEqual([]);
+  });
+});
+
+describe('on PostgreSQL (a read-only replica or transaction mode)', () => {
+  let skip = false;
+  beforeAll(async () => {
+    skip = await skipWithoutPostgres();
+  });
+
+  /** A migrated schema, and a URL that reaches it in read-only mode, as on a hot standby. */
+  async function readOnlyPostgres() {
+    const store = await openPostgresStore();
+    const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0].schema;
+    const url = new URL(POSTGRES_URL);
+    url.password = 'secret-password';
+    url.searchParams.set('options', `-c search_path=${schema} -c default_transaction_read_only=on`);
+    return { store, url: url.toString() };
+  }
+
+  it('the start check names DATABASE_URL, without its password', async (ctx) => {
+    if (skip) return ctx.skip();
+    const { store, url } = await readOnlyPostgres();
+    try {
+      const config = testConfig({ DATABASE_URL: url });
+      const refused = await openWritableStore(config, true).then(() => undefined, (error: Error) => error);
+      expect(refused).toBeInstanceOf(StorageError);
+      expect(refused!.message).toMatch(/named by DATABASE_URL \(postgres:\/\/postgres:\*\*\*@/);
+      expect(refused!.message).toMatch(/read-only transaction/);
+      expect(refused!.message).not.toContain('secret-password');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('/readyz answers 503 when the database takes reads but no writes', async (ctx) => {
+    if (skip) return ctx.skip();
+    const { store, url } = await readOnlyPostgres();
+    // an agent exists already, as on any database that ran before (else the start would create the first admin)
+    await new AgentRepository(store.db).create({ login: 'admin', displayName: 'Admin', passwordHash: 'x', role: 'admin' });
+    expect(await store.writeProblem()).toBeNull(); // the same database, writable: the probe passes
+    const readOnly = await openStore(url);
+    const app = await buildApp(testConfig({ INITIAL_ADMIN_PASSWORD: 'x' }), { store: readOnly }).catch(async (error) => {
+      await readOnly.close();
+      throw error;
+    });
+    try {
+      const response = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().reason).toMatch(/the database refuses writes: .*read-only transaction/);
+    } finally {
+      await app.close();
+      await readOnly.close();
+      await store.close();
+    }
   });
 });
