@@ -1,7 +1,7 @@
 // The admin API under /api/agent/admin: list, create, reset the password of, disable/enable and change the
 // role of agents. Admin-only (config.roles); the agent API's scope adds the session, role and CSRF hooks.
 // A password reset, a disable and a role change end all of that agent's sessions and close their live sockets.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Agent } from '../store/schema.js';
@@ -43,13 +43,15 @@ export default async function adminApi(scope: FastifyInstance, { auth }: { auth:
   }
 
   /** Applies a change to an agent; a change of password, role or access ends their sessions. */
-  async function change(reply: FastifyReply, id: number, what: { passwordHash?: string; role?: Agent['role']; disabled?: boolean }) {
+  async function change(request: FastifyRequest, reply: FastifyReply, id: number, what: { passwordHash?: string; role?: Agent['role']; disabled?: boolean }) {
     const agent = await app.agents.get(id);
     if (!agent) return problem(reply, 404, 'No such agent');
     if (await removesLastAdmin(agent, what)) return problem(reply, 409, 'This is the last admin who can log in: make another agent admin first.');
     const updated = (await app.agents.update(id, what))!;
     const endsSessions = what.passwordHash !== undefined || what.disabled === true || (what.role !== undefined && what.role !== agent.role);
     const sessionsEnded = endsSessions ? await auth.endSessionsOf(id) : 0;
+    const changed = { password: what.passwordHash !== undefined || undefined, role: what.role, disabled: what.disabled };
+    request.log.info({ agentId: id, changed, sessionsEnded, by: request.agentSession!.agent.id }, 'agent changed by an admin');
     return { agent: toJson(updated), sessionsEnded };
   }
 
@@ -95,19 +97,19 @@ export default async function adminApi(scope: FastifyInstance, { auth }: { auth:
       config,
       schema: { tags, security, summary: "Set a new password (admins only); ends all that agent's sessions", params: AgentParams, body: Type.Object({ password: Password }), response: changeResponse },
     },
-    async (request, reply) => change(reply, request.params.id, { passwordHash: await hashPassword(request.body.password) }),
+    async (request, reply) => change(request, reply, request.params.id, { passwordHash: await hashPassword(request.body.password) }),
   );
 
   app.post(
     '/api/agent/admin/agents/:id/disable',
     { config, schema: { tags, security, summary: "Disable an agent (admins only): no login, all sessions end", params: AgentParams, response: changeResponse } },
-    async (request, reply) => change(reply, request.params.id, { disabled: true }),
+    async (request, reply) => change(request, reply, request.params.id, { disabled: true }),
   );
 
   app.post(
     '/api/agent/admin/agents/:id/enable',
     { config, schema: { tags, security, summary: 'Let a disabled agent log in again (admins only)', params: AgentParams, response: changeResponse } },
-    async (request, reply) => change(reply, request.params.id, { disabled: false }),
+    async (request, reply) => change(request, reply, request.params.id, { disabled: false }),
   );
 
   app.post(
@@ -116,6 +118,6 @@ export default async function adminApi(scope: FastifyInstance, { auth }: { auth:
       config,
       schema: { tags, security, summary: "Change an agent's role (admins only); their sessions end so the new role applies at once", params: AgentParams, body: Type.Object({ role: Role }), response: changeResponse },
     },
-    async (request, reply) => change(reply, request.params.id, { role: request.body.role }),
+    async (request, reply) => change(request, reply, request.params.id, { role: request.body.role }),
   );
 }
