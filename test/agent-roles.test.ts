@@ -102,6 +102,8 @@ describe('roles on every agent route', () => {
     const id = await queuedConversation(app);
     expect((await editor.post(`/api/agent/conversations/${id}/claim`)).statusCode).toBe(403);
     expect((await app.repos.conversations.get(id))?.status).toBe('queued');
+    // the HEAD twin of a GET route carries the same roles
+    expect((await app.inject({ method: 'HEAD', url: '/api/agent/queue', headers: { cookie: editor.cookie } })).statusCode).toBe(403);
   });
 });
 
