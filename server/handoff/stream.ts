@@ -1,8 +1,10 @@
 // GET /api/agent/stream (WebSocket): what the console needs to stay live without polling. Every conversation
 // event on the bus goes to every logged-in agent: messages (with internal notes, as agents see them) and
 // status changes (the console reloads the queue on those). The session cookie authenticates the handshake;
-// the Origin must be ours, and the socket closes when the session expires or logs out.
+// the Origin must be ours, and the socket closes when the session expires or ends (logout, password reset,
+// disabled agent, role change). Only roles that handle conversations may connect.
 import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
 import { ROLES, type AgentAuth } from './auth.js';
 import { toAgentMessage } from './agent-json.js';
 import type { ConversationEvent } from '../events/bus.js';
@@ -44,7 +46,7 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
 
   // A session ended in another process (`npm run agent:add -- --reset-password`, another instance) has no
   // listener here: every socket's session is looked up again now and then, and its socket closed when gone.
-  const liveSessions = new Map<import('ws').WebSocket, string>();
+  const liveSessions = new Map<WebSocket, string>();
   const recheck = setInterval(() => {
     for (const [socket, sessionKey] of liveSessions) {
       auth
