@@ -9,7 +9,7 @@ import { appsPerTest } from './helpers/app.js';
 import { addAgent, logIn, registeredRoutes, type AgentClient } from './helpers/agents.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
-const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 4000);
+const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3000);
 const PER_REQUEST_MS = 5000;
 const BODY_LIMIT = 1024 * 1024;
 
