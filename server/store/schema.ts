@@ -99,6 +99,8 @@ export interface AgentsTable {
   password_hash: string;
   role: AgentRole;
   created_at: string;
+  /** set when an admin disabled the agent: no login, no session */
+  disabled_at: string | null;
 }
 
 export interface AgentSessionsTable {
@@ -118,6 +120,11 @@ export interface BotStateTable {
   updated_at: string;
 }
 
+/** One row is inserted and rolled back to prove the database accepts writes (never committed). */
+export interface WriteProbeTable {
+  id: string;
+}
+
 export interface Database {
   customers: CustomersTable;
   customer_identities: CustomerIdentitiesTable;
@@ -128,6 +135,7 @@ export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
   bot_state: BotStateTable;
+  write_probe: WriteProbeTable;
 }
 
 export type Conversation = Selectable<ConversationsTable>;
