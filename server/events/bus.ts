@@ -3,11 +3,13 @@
 // PostgreSQL LISTEN/NOTIFY bus will implement when several instances share one database.
 import { EventEmitter } from 'node:events';
 import type { Message } from '../store/conversations.js';
-import type { ConversationStatus } from '../store/schema.js';
+import type { ConversationStatus, DeliveryState } from '../store/schema.js';
 
 export type ConversationEvent =
   | { type: 'message'; conversationId: string; message: Message }
-  | { type: 'status'; conversationId: string; status: ConversationStatus; assignedAgentId?: number | null; reason?: string | null };
+  | { type: 'status'; conversationId: string; status: ConversationStatus; assignedAgentId?: number | null; reason?: string | null }
+  /** an outbound message (SMS) was sent, delivered or failed: for the agents' console */
+  | { type: 'delivery'; conversationId: string; messageId: number; state: DeliveryState; error: string | null };
 
 export interface EventBus {
   publish(event: ConversationEvent): void;
