@@ -138,6 +138,25 @@ const migration002ConversationClaims: Migration = {
   },
 };
 
+// --- 002_agent_disabled (issue 9): an admin can disable an agent without deleting their history.
+function migrationAgentDisabled(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('agents').addColumn('disabled_at', 'text').execute();
+    },
+  };
+}
+
+// --- 002_write_probe (issue 9): /readyz and the start check insert a row here and roll it back,
+// so "ready" means the database accepts writes, not only that it answers a select.
+function migrationWriteProbe(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('write_probe').addColumn('id', 'text', (c) => c.primaryKey()).execute();
+    },
+  };
+}
+
 // --- 003_outbox (twilio): outbound deliveries as jobs, the address an SMS/voice conversation runs on,
 // and SMS opt-out per phone identity
 function migration003Outbox(dialect: Dialect): Migration {
@@ -181,8 +200,10 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     async getMigrations() {
       return {
         '001_initial': migration001(dialect),
+        '002_agent_disabled': migrationAgentDisabled(),
         '002_conversation_claims': migration002ConversationClaims,
         '002_message_external_id': migration002MessageExternalId,
+        '002_write_probe': migrationWriteProbe(),
         '003_outbox': migration003Outbox(dialect),
       };
     },

@@ -103,6 +103,8 @@ export interface AgentsTable {
   password_hash: string;
   role: AgentRole;
   created_at: string;
+  /** set when an admin disabled the agent: no login, no session */
+  disabled_at: string | null;
 }
 
 export interface AgentSessionsTable {
@@ -120,6 +122,11 @@ export interface BotStateTable {
   etag: string;
   value: string;
   updated_at: string;
+}
+
+/** One row is inserted and rolled back to prove the database accepts writes (never committed). */
+export interface WriteProbeTable {
+  id: string;
 }
 
 /** An outbound delivery (SMS) waiting, being sent, or done: claimed by one worker at a time. */
@@ -169,6 +176,7 @@ export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
   bot_state: BotStateTable;
+  write_probe: WriteProbeTable;
 }
 
 export type Conversation = Selectable<ConversationsTable>;

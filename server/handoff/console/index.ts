@@ -5,6 +5,12 @@ import { api, ApiError } from './api.js';
 import { el, clear, timeAgo, clock } from './dom.js';
 import type { AgentMessage, ConversationDetail, ConversationSummary, Me, QueueItem, KbHit } from './types.js';
 import { Alerts } from './alerts.js';
+import { setUpTeam } from './team.js';
+
+// The page offers only what the role may do (the server enforces it anyway): editors get the knowledge base,
+// no queue; agents and admins handle conversations; admins also manage the team.
+const role = document.body.dataset.role ?? 'agent';
+const handlesConversations = role === 'agent' || role === 'admin';
 
 const REASONS: Record<string, string> = {
   customer_request: 'Asked for a person',
@@ -37,8 +43,10 @@ const announcer = el('div', { className: 'visually-hidden', 'aria-live': 'polite
 const queuePane = el('nav', { className: 'pane queue-pane', 'aria-label': 'Queue' }, el('h2', {}, 'Queue ', queueCount), queueList, announcer);
 const conversationPane = el('section', { className: 'pane conversation-pane', id: 'conversation', 'aria-label': 'Conversation' });
 const customerPane = el('aside', { className: 'pane customer-pane', id: 'customer', 'aria-label': 'Customer' });
-root.append(queuePane, conversationPane, customerPane);
-renderEmptyConversation();
+if (handlesConversations) {
+  root.append(queuePane, conversationPane, customerPane);
+  renderEmptyConversation();
+}
 
 /**
  * How agents call a customer: the name on record, else a verified e-mail or phone number, else a name typed in
@@ -137,6 +145,15 @@ const kbPanel = el('details', { className: 'kb-panel' }, el('summary', {}, 'Know
 
 kbPanel.addEventListener('toggle', () => (transcript.scrollTop = transcript.scrollHeight));
 
+// editors: the knowledge base on its own, in the language they choose
+let kbLocale: HTMLSelectElement | undefined;
+if (!handlesConversations) {
+  kbLocale = el('select', { id: 'kb-locale', 'aria-label': 'Language' }, el('option', { value: 'de' }, 'Deutsch'), el('option', { value: 'en' }, 'English'));
+  kbForm.insertBefore(kbLocale, kbForm.lastChild);
+  root.classList.add('layout-single');
+  root.append(el('section', { className: 'pane kb-pane', id: 'kb-pane', 'aria-label': 'Knowledge base' }, el('h2', {}, 'Knowledge base'), kbForm, kbResults));
+}
+
 function setMode(mode: 'reply' | 'note') {
   state.mode = mode;
   replyTab.setAttribute('aria-pressed', String(mode === 'reply'));
@@ -191,12 +208,17 @@ kbForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   const q = kbInput.value.trim();
   if (!q) return;
-  const locale = state.detail?.conversation.locale ?? 'en';
+  const locale = state.detail?.conversation.locale ?? kbLocale?.value ?? 'en';
   try {
     const { hits } = await api.get<{ hits: KbHit[] }>(`/api/agent/kb/search?q=${encodeURIComponent(q)}&locale=${encodeURIComponent(locale.slice(0, 2))}`);
     clear(kbResults);
     if (hits.length === 0) kbResults.append(el('li', { className: 'empty' }, 'No article found.'));
     for (const hit of hits) {
+      const article = el('div', {}, el('strong', {}, hit.title), el('p', {}, hit.summary), el('a', { href: hit.url, target: '_blank', rel: 'noopener noreferrer' }, hit.url));
+      if (!handlesConversations) {
+        kbResults.append(el('li', {}, article));
+        continue;
+      }
       const insert = el('button', { type: 'button', className: 'insert' }, 'Insert');
       insert.addEventListener('click', () => {
         const snippet = `${hit.summary}\n${hit.url}`;
@@ -204,7 +226,7 @@ kbForm.addEventListener('submit', async (event) => {
         setMode('reply');
         composerText.focus();
       });
-      kbResults.append(el('li', {}, el('div', {}, el('strong', {}, hit.title), el('p', {}, hit.summary), el('a', { href: hit.url, target: '_blank', rel: 'noopener noreferrer' }, hit.url)), insert));
+      kbResults.append(el('li', {}, article, insert));
     }
   } catch (error) {
     report(error);
@@ -385,9 +407,12 @@ function report(error: unknown) {
   }
 }
 
-setInterval(renderQueue, 30_000); // waiting times tick on
+if (handlesConversations) setInterval(renderQueue, 30_000); // waiting times tick on
 
 async function start() {
+  const teamButton = document.getElementById('team-toggle') as HTMLButtonElement | null;
+  if (teamButton) setUpTeam(teamButton, report);
+  if (!handlesConversations) return;
   try {
     state.me = await api.get<Me>('/api/agent/me');
     await loadQueue();
