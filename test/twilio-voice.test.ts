@@ -123,6 +123,21 @@ describe('a call', () => {
     expect(conversation).toMatchObject({ status: 'queued', escalation_reason: 'voice_transfer' });
   });
 
+  it('a call step Twilio retries (same I-Twilio-Idempotency-Token) is stored and answered once', async () => {
+    const { app } = await setup();
+    const sid = callSid();
+    const greeting = await step(app, '/twilio/voice', { CallSid: sid, From: CALLER, To: OUR_NUMBER });
+    const params = { CallSid: sid, SpeechResult: 'Wie ändere ich mein Passwort?', Confidence: '0.9' };
+    const headers = { 'i-twilio-idempotency-token': 'b7f1c2d4-retry' };
+    const first = await signedPost(app, actionOf(greeting.Gather[0]), params, { headers });
+    const again = await signedPost(app, actionOf(greeting.Gather[0]), params, { headers });
+    expect(again.statusCode).toBe(200);
+    expect(said(parseTwiml(again.body).Response.Gather[0])).toBe(said(parseTwiml(first.body).Response.Gather[0]));
+    const asked = await app.store.db.selectFrom('messages').selectAll().where('author', '=', 'customer').execute();
+    expect(asked.map((m) => m.text)).toEqual(['Wie ändere ich mein Passwort?']);
+    expect(await app.store.db.selectFrom('messages').selectAll().where('author', '=', 'bot').execute()).toHaveLength(2);
+  });
+
   it('without AGENT_PHONE_NUMBER the caller waits in the Twilio queue with a hold message', async () => {
     const { app } = await setup();
     const sid = callSid();
