@@ -258,3 +258,35 @@ describe('hand-over and agent replies by SMS', () => {
     await vi.waitFor(() => expect(twilio.sent.map((s) => s.body)).toContain('Willkommen zurück'));
   });
 });
+
+describe('SMS on PostgreSQL', () => {
+  it('a question, a hand-over and an agent reply through the outbox, with the status callback', async (ctx) => {
+    const { skipWithoutPostgres, openPostgresStore } = await import('./helpers/services.js');
+    if (await skipWithoutPostgres()) return ctx.skip();
+    const { buildApp } = await import('../server/app.js');
+    const { testConfig } = await import('../server/config.js');
+    const twilio = await startFakeTwilio();
+    fakes.push(twilio);
+    const store = await openPostgresStore();
+    const app = await buildApp(testConfig({ ...twilioEnv(twilio), INITIAL_ADMIN_PASSWORD: 'x', OPENING_HOURS: 'mon-sun 00:00-24:00' }), { store });
+    try {
+      await app.ready();
+      const [answer] = await sms(app, GERMAN_MOBILE, 'Wie ändere ich mein Passwort?');
+      expect(answer).toMatch(/\/s\/[\w-]{7}\n/);
+      await sms(app, GERMAN_MOBILE, 'MENSCH');
+      await addAgent(app, 'anna', 'Anna');
+      const anna = await logIn(app, 'anna');
+      const [{ id }] = (await anna.get('/api/agent/queue')).json().conversations;
+      await anna.post(`/api/agent/conversations/${id}/claim`);
+      await anna.post(`/api/agent/conversations/${id}/reply`, { text: 'Hallo aus PostgreSQL' });
+      await vi.waitFor(() => expect(twilio.sent.map((s) => s.body)).toContain('Hallo aus PostgreSQL'));
+      const sid = twilio.sent.find((s) => s.body === 'Hallo aus PostgreSQL')!.sid;
+      expect((await signedPost(app, '/twilio/sms/status', { MessageSid: sid, MessageStatus: 'delivered' })).statusCode).toBe(204);
+      const messages = (await anna.get(`/api/agent/conversations/${id}`)).json().messages;
+      expect(messages.find((m: any) => m.text === 'Hallo aus PostgreSQL')).toMatchObject({ deliveryState: 'delivered' });
+    } finally {
+      await app.close();
+      await store.close();
+    }
+  });
+});
