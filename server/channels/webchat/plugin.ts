@@ -193,7 +193,7 @@ export default fp(
           const { locale, given, hint } = pickLocale(body.locale, request.headers['accept-language']);
           const { token, hash } = newToken();
           const claims = { name: body.customer?.name?.trim(), email: body.customer?.email?.trim(), phone: body.customer?.phone?.trim() };
-          const conversation = await app.repos.conversations.create({ customerId, channel: WEB_CHANNEL, locale, tokenHash: hash, claims });
+          const conversation = await app.inbound.open({ customerId, channel: WEB_CHANNEL, locale, tokenHash: hash, claims });
           const { replies } = await app.inbound.greet(conversation, { locale: given ? locale : undefined, localeHint: hint, customerName: body.customer?.name ?? '' });
           return reply.code(201).send({ conversationId: conversation.id, token, visitorId, locale, messages: customerVisible(replies) });
         },
