@@ -173,9 +173,25 @@ describe('Twilio webhooks are signed', () => {
     expect(stored).toHaveLength(1);
   });
 
-  it('without TWILIO_* settings the SMS webhook does not exist', async () => {
-    const { app } = await start(MONDAY_MORNING);
-    expect((await app.inject({ method: 'POST', url: '/twilio/sms', payload: {} })).statusCode).toBe(404);
+  it('without TWILIO_* settings SMS and voice are off, with one log line that says how to turn them on', async () => {
+    const { Writable } = await import('node:stream');
+    const { buildApp } = await import('../server/app.js');
+    const { testConfig } = await import('../server/config.js');
+    const { createLogger } = await import('../server/logger.js');
+    const lines: string[] = [];
+    const destination = new Writable({ write: (chunk, _encoding, done) => void (lines.push(String(chunk)), done()) });
+    const config = testConfig({ LOG_LEVEL: 'info', DATABASE_URL: `sqlite:${path.join(tempDir(), 'off.sqlite')}` });
+    const app = await buildApp(config, { logger: createLogger(config, destination) });
+    try {
+      await app.ready();
+      expect((await app.inject({ method: 'POST', url: '/twilio/sms', payload: {} })).statusCode).toBe(404);
+      expect((await app.inject({ method: 'POST', url: '/twilio/voice', payload: {} })).statusCode).toBe(404);
+      const off = lines.filter((line) => line.includes('SMS and voice are off'));
+      expect(off).toHaveLength(1);
+      expect(off[0]).toContain('set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER');
+    } finally {
+      await app.close();
+    }
   });
 });
 
