@@ -88,20 +88,19 @@ export async function buildLocaleIndex(locale: string, articles: Article[], opti
   return searchable(locale, input, trained.model, trained.calibration, source);
 }
 
+/** The search function over a trained model (also used by the dev harnesses, without a worker). */
+export function buildRankerFor(input: TrainingInput, model: TrainedModel): (query: string, limit: number) => EngineHit[] {
+  const ranker = new Ranker(analyzerFor(input.locale, input.articles, input.synonyms), model, input.settings);
+  return (query, limit) =>
+    ranker
+      .rank(query)
+      .slice(0, Math.max(0, limit))
+      .map((r) => ({ id: model.ids[r.index], score: r.score, confidence: r.probability }));
+}
+
 function searchable(locale: string, input: TrainingInput, model: TrainedModel, calibration: Calibration, source: LocaleIndex['source']): LocaleIndex {
-  const ranker = new Ranker(analyzerFor(locale, input.articles, input.synonyms), model, input.settings);
-  return {
-    locale,
-    calibration,
-    source,
-    calibrated: Promise.resolve(),
-    search(query, limit) {
-      return ranker
-        .rank(query)
-        .slice(0, Math.max(0, limit))
-        .map((r) => ({ id: model.ids[r.index], score: r.score, confidence: r.probability }));
-    },
-  };
+  const search = buildRankerFor(input, model);
+  return { locale, calibration, source, calibrated: Promise.resolve(), search };
 }
 
 /**
