@@ -65,7 +65,7 @@ for (const dir of dirs) {
     }
   }
   const c = trained.calibration;
-  console.log(`${path.basename(dir)} train+calibrate ${(ms / 1000).toFixed(1)} s, answer at ${c.answerAt.toFixed(3)} suggest at ${c.suggestAt.toFixed(3)}`);
+  console.log(`${path.basename(dir)} train+calibrate ${(ms / 1000).toFixed(1)} s, answer at ${c.answerAt.toFixed(3)} alternatives at ${c.alternativesAt?.toFixed(3)} suggest at ${c.suggestAt.toFixed(3)} ${JSON.stringify(c.basis)}`);
   for (const [key, r] of Object.entries(rows)) {
     console.log(`  ${key.padEnd(5)} top1 ${pct(r[1], r[0])} top3 ${pct(r[2], r[0])} answered ${pct(r[3], r[0])} declined ${pct(r[5], r[4])} wrong ${pct(r[6], r[0] + r[4])}`);
   }

@@ -22,7 +22,7 @@ export interface KbHit {
 export interface KbSearchResult {
   hits: KbHit[];
   /** the engine's own calibrated thresholds for this KB and locale (see bot/policy.ts) */
-  calibration?: { answerAt: number; suggestAt: number };
+  calibration?: { answerAt: number; alternativesAt?: number; suggestAt: number };
 }
 
 export interface KnowledgeBase {

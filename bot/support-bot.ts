@@ -207,6 +207,7 @@ export class SupportBot extends ActivityHandler {
       conversationId: context.activity.conversation.id,
     });
     if (decision.kind === 'answer') return this.answer(context, data, locale, articleRef(decision.article));
+    if (decision.kind === 'answer_with_alternatives') return this.answer(context, data, locale, articleRef(decision.article), decision.alternatives.map(articleRef));
     if (decision.kind === 'suggest') {
       data.suggested = decision.articles.slice(0, 3).map(articleRef);
       this.offered(data, data.suggested);
@@ -215,13 +216,14 @@ export class SupportBot extends ActivityHandler {
     return this.miss(context, data, locale);
   }
 
-  private async answer(context: TurnContext, data: ConversationData, locale: Locale, article: ArticleRef): Promise<void> {
+  private async answer(context: TurnContext, data: ConversationData, locale: Locale, article: ArticleRef, alternatives: ArticleRef[] = []): Promise<void> {
     data.misses = 0;
     data.awaitingFeedbackOn = article;
     data.lastAnswered = article;
-    data.suggested = [];
-    this.offered(data, [article]);
-    await this.send(context, renderAnswer(context.activity.channelId, article, locale));
+    // the alternatives can be picked like suggestions
+    data.suggested = alternatives;
+    this.offered(data, [article, ...alternatives]);
+    await this.send(context, renderAnswer(context.activity.channelId, article, locale, alternatives));
   }
 
   /** An unanswered turn: ask to rephrase, or hand over once the customer has tried often enough. */

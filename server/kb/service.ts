@@ -10,6 +10,7 @@ import { articlePath } from './render.js';
 import { highlightSnippet } from './snippet.js';
 import { matchLocale } from './locale.js';
 import { buildLocaleIndex, warmTrainingThreads, type LocaleIndex } from './search/engine.js';
+import { describeCalibration } from './search/calibration.js';
 
 export interface KbLogger {
   info(message: string): void;
@@ -103,6 +104,11 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
     lastProblems = problems;
     const counts = locales.map((l) => `${l}: ${byLocale.get(l)!.length}`).join(', ');
     logger.info(`knowledge base loaded in ${Date.now() - started} ms (${counts || 'no articles'})${problems.length ? `, ${problems.length} problem(s) skipped` : ''}`);
+    for (const [locale, index] of indexes) {
+      void index.calibrated.then(() => {
+        if (snapshot?.indexes.get(locale) === index) logger.info(`search ${locale}: ${describeCalibration(index.calibration)}`);
+      });
+    }
     return { ok: problems.length === 0, problems };
   }
 
@@ -161,13 +167,14 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
     article: (id, locale) => current().byId.get(locale)?.get(id),
     articles: (locale) => [...(current().byLocale.get(locale) ?? [])],
     problems: () => [...lastProblems],
+    calibrationBasis: (locale) => current().indexes.get(locale)?.calibration.basis,
     reload,
     async search(query: string, requestedLocale: string, searchOptions: { limit?: number } = {}): Promise<KbSearchResult> {
       const view = current();
       const locale = localeOf(requestedLocale);
       const index = locale ? view.indexes.get(locale) : undefined;
       if (!locale || !index) return { hits: [] };
-      const calibration = { answerAt: index.calibration.answerAt, suggestAt: index.calibration.suggestAt };
+      const calibration = { answerAt: index.calibration.answerAt, alternativesAt: index.calibration.alternativesAt, suggestAt: index.calibration.suggestAt };
       const text = typeof query === 'string' ? query.trim() : '';
       if (!text) return { hits: [], calibration };
       const limit = Math.min(Math.max(Math.trunc(searchOptions.limit ?? DEFAULT_LIMIT) || DEFAULT_LIMIT, 1), MAX_LIMIT);
