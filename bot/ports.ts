@@ -73,6 +73,11 @@ export interface SearchLog {
   }): Promise<void>;
 }
 
+/** Learned evidence: a customer question that usage tied to an article (see server/store/learned.ts). */
+export interface LearningLog {
+  record(event: { question: string; articleId: string; locale: Locale; source: 'customer_pick' | 'agent_insert'; conversationId: string | null }): Promise<unknown>;
+}
+
 export interface FeedbackLog {
   record(event: { articleId: string; locale: Locale; helpful: boolean; channel: string; conversationId: string | null }): Promise<void>;
 }

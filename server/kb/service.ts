@@ -31,6 +31,10 @@ export interface KnowledgeBaseOptions {
   locales?: readonly string[];
   /** quiet time after the last file event before reloading */
   debounceMs?: number;
+  /** questions usage tied to articles of a locale (learned evidence): the engine learns them at each build */
+  learnedQuestions?: (locale: string) => Promise<Array<{ articleId: string; question: string }>>;
+  /** rebuild this often so that new learned evidence is used without a content change (0 or unset: only on loads) */
+  relearnEveryMs?: number;
 }
 
 interface Snapshot {
@@ -56,6 +60,17 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
   let lastProblems: KbProblem[] = [];
   let closed = false;
 
+  /** Learned evidence must never stop the KB from loading: without it, the articles alone. */
+  async function learnedFor(locale: string): Promise<Array<{ articleId: string; question: string }>> {
+    if (!options.learnedQuestions) return [];
+    try {
+      return await options.learnedQuestions(locale);
+    } catch (error) {
+      logger.error({ err: error }, `reading the learned questions of ${locale} failed: building without them`);
+      return [];
+    }
+  }
+
   async function build(): Promise<{ ok: boolean; problems: KbProblem[] }> {
     const started = Date.now();
     // the training threads start while the files are read (unused if the trained model is cached)
@@ -79,11 +94,12 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
     try {
       // locales build side by side; on a reload each answers with its previous thresholds until recalibrated
       const built = await Promise.all(
-        locales.map((locale) =>
+        locales.map(async (locale) =>
           buildLocaleIndex(locale, byLocale.get(locale)!, {
             synonyms: loaded.synonyms.get(locale) ?? [],
             cacheDir: options.cacheDir,
             provisionalCalibration: snapshot?.indexes.get(locale)?.calibration,
+            learned: await learnedFor(locale),
           }),
         ),
       );
@@ -132,6 +148,15 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
   }
 
   await reload();
+
+  // learned evidence accumulates in the database: a periodic rebuild picks it up (the model cache makes
+  // a rebuild without new evidence cheap)
+  const relearn = options.relearnEveryMs
+    ? setInterval(() => {
+        if (!closed) reload().catch((error) => logger.error({ err: error }, 'rebuilding with learned evidence failed'));
+      }, options.relearnEveryMs)
+    : undefined;
+  relearn?.unref();
 
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -205,6 +230,7 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
     },
     async close() {
       closed = true;
+      clearInterval(relearn);
       clearTimeout(timer);
       await watcher?.close();
       await running?.catch(() => undefined);

@@ -120,10 +120,32 @@ function migration001(dialect: Dialect): Migration {
   };
 }
 
+// --- learned evidence (issue 11) ---
+/** Questions usage showed an article answers (a picked suggestion, an article an agent sent): extra training questions. */
+function migration002LearnedEvidence(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      const id = (col: any) => (dialect === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement());
+      await db.schema.createTable('learned_questions')
+        .addColumn('id', autoId(dialect), id)
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('article_id', 'text', (c) => c.notNull())
+        .addColumn('question', 'text', (c) => c.notNull())
+        .addColumn('question_key', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('conversation_id', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('learned_questions_unique', ['locale', 'article_id', 'question_key'])
+        .execute();
+    },
+  };
+}
+// --- end learned evidence ---
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_initial': migration001(dialect) };
+      return { '001_initial': migration001(dialect), '002_learned_evidence': migration002LearnedEvidence(dialect) };
     },
   };
 }

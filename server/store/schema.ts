@@ -113,6 +113,23 @@ export interface BotStateTable {
   updated_at: string;
 }
 
+// --- learned evidence (issue 11) ---
+/** A customer question that usage showed an article answers: the customer picked it, or an agent sent it. */
+export interface LearnedQuestionsTable {
+  id: Generated<number>;
+  locale: string;
+  article_id: string;
+  question: string;
+  /** lowercased, whitespace-collapsed question: the same question is learnt once per article */
+  question_key: string;
+  source: LearnedSource;
+  conversation_id: string | null;
+  created_at: string;
+}
+
+export type LearnedSource = 'customer_pick' | 'agent_insert';
+// --- end learned evidence ---
+
 export interface Database {
   customers: CustomersTable;
   customer_identities: CustomerIdentitiesTable;
@@ -123,6 +140,7 @@ export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
   bot_state: BotStateTable;
+  learned_questions: LearnedQuestionsTable;
 }
 
 export type Conversation = Selectable<ConversationsTable>;
