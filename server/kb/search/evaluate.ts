@@ -70,14 +70,29 @@ export async function readQuestions(file: string): Promise<EvalQuestion[]> {
     });
 }
 
-export async function evaluate(options: { kbDir: string; questions: EvalQuestion[]; cacheDir?: string; policy?: PolicyOptions }): Promise<EvalReport> {
+export async function evaluate(options: {
+  kbDir: string;
+  questions: EvalQuestion[];
+  cacheDir?: string;
+  policy?: PolicyOptions;
+  /** learned evidence to build with (as if customers had picked these articles for these questions) */
+  learned?: Array<{ articleId: string; question: string; locale?: string }>;
+}): Promise<EvalReport> {
   const started = performance.now();
   const logger = {
     info() {},
     warn: (message: string) => console.error(message),
     error: (details: object, message: string) => console.error(message, details),
   };
-  const kb = await createKnowledgeBase({ kbDir: options.kbDir, publicUrl: 'http://localhost', watch: false, cacheDir: options.cacheDir, logger });
+  const learned = options.learned ?? [];
+  const kb = await createKnowledgeBase({
+    kbDir: options.kbDir,
+    publicUrl: 'http://localhost',
+    watch: false,
+    cacheDir: options.cacheDir,
+    logger,
+    learnedQuestions: async (locale) => learned.filter((l) => !l.locale || l.locale === locale),
+  });
   const buildMs = performance.now() - started;
   try {
     const problems = kb.problems().map((p) => `${p.file}:${p.line}: ${p.message}`);
