@@ -8,6 +8,7 @@ import { loadKnowledgeBase } from '../server/kb/loader.js';
 import { DEFAULT_SETTINGS, type ModelSettings } from '../server/kb/search/model.js';
 import { trainLocale, type TrainingInput } from '../server/kb/search/training.js';
 import { buildRankerFor } from '../server/kb/search/engine.js';
+import type { Calibration } from '../server/kb/search/calibration.js';
 import { readQuestions } from './dev-articles.js';
 
 const args = process.argv.slice(2);
@@ -22,17 +23,23 @@ const pct = (n: number, d: number) => (d ? ((100 * n) / d).toFixed(1) : '-').pad
 for (const dir of dirs) {
   const loaded = await loadKnowledgeBase(path.join(dir, 'kb'));
   const questions = readQuestions(path.join(dir, 'questions.jsonl'));
-  const locale = loaded.articles[0].locale;
-  const articles = loaded.articles.filter((a) => a.locale === locale);
-  const input: TrainingInput = { locale, articles: articles.map((a) => ({ ...a, body: '', html: '' })), synonyms: loaded.synonyms.get(locale) ?? [], settings };
   const t0 = performance.now();
-  const trained = trainLocale(input);
+  const byLocale = new Map<string, { search: ReturnType<typeof buildRankerFor>; calibration: Calibration }>();
+  for (const locale of new Set(loaded.articles.map((a) => a.locale))) {
+    const articles = loaded.articles.filter((a) => a.locale === locale);
+    const input: TrainingInput = { locale, articles: articles.map((a) => ({ ...a, body: '', html: '' })), synonyms: loaded.synonyms.get(locale) ?? [], settings };
+    const trained = trainLocale(input);
+    byLocale.set(locale, { search: buildRankerFor(input, trained.model), calibration: trained.calibration });
+  }
   const ms = performance.now() - t0;
-  const search = buildRankerFor(input, trained.model);
+  const first = loaded.articles[0].locale;
+  const search = (text: string, limit: number, locale?: string) => byLocale.get(locale ?? first)!.search(text, limit);
+  const trained = { calibration: byLocale.get(first)!.calibration };
   const rows: Record<string, number[]> = { all: [0, 0, 0, 0, 0, 0, 0, 0, 0], odd: [0, 0, 0, 0, 0, 0, 0, 0, 0], even: [0, 0, 0, 0, 0, 0, 0, 0, 0] };
   questions.forEach((q, i) => {
-    const hits = search(q.text, 5).map((h) => ({ ...h, locale, title: '', summary: '', url: '', snippet: '' }));
-    const d = decide({ hits, calibration: trained.calibration });
+    const locale = q.locale ?? first;
+    const hits = search(q.text, 5, locale).map((h) => ({ ...h, locale, title: '', summary: '', url: '', snippet: '' }));
+    const d = decide({ hits, calibration: byLocale.get(locale)!.calibration });
     for (const key of ['all', i % 2 ? 'odd' : 'even']) {
       const r = rows[key]; // inScope, top1, top3, answeredCorrect, oos, declined, wrong, alternatives-correct, suggest-has
       const answered = d.kind === 'answer' ? d.article.id : undefined;
@@ -52,7 +59,7 @@ for (const dir of dirs) {
   if (process.env.CURVE) {
     // answered correctly / wrong (of all) if the answer threshold were t, for a few t
     const points = questions.map((q) => {
-      const hits = search(q.text, 2);
+      const hits = search(q.text, 2, q.locale);
       return { conf: hits[0]?.confidence ?? 0, margin: (hits[0]?.confidence ?? 0) - (hits[1]?.confidence ?? 0), right: hits[0]?.id === q.expected, oos: q.expected === null };
     });
     for (const key of ['conf', 'margin'] as const) {

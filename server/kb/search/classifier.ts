@@ -67,8 +67,8 @@ export class SoftmaxClassifier {
   }
 
   static train(examples: SparseVector[], labels: number[], features: number, classes: number, options: TrainingOptions, exampleWeights?: number[]): SoftmaxClassifier {
-    const weightOf = (i: number) => exampleWeights?.[i] ?? 1;
-    const centroids = centroidIndex(examples, labels, features, classes, weightOf);
+    const exampleWeight = Float64Array.from(examples, (_, i) => exampleWeights?.[i] ?? 1);
+    const centroids = centroidIndex(examples, labels, features, classes, (i) => exampleWeight[i]);
     const rivals = options.rivals !== undefined ? Math.min(classes - 1, options.rivals) : rivalCount(examples.reduce((sum, x) => sum + x.indices.length, 0), classes, options);
     // each example is contrasted with its own article first, then its rivals
     const candidates = examples.map((x, i) => [labels[i], ...(rivals === classes - 1 ? allClasses(classes, labels[i]) : nearestCentroids(x, centroids, classes, rivals, labels[i]))]);
@@ -123,7 +123,7 @@ export class SoftmaxClassifier {
         for (let c = 0; c < k; c++) if (scores[c] > max) max = scores[c];
         let sum = 0;
         for (let c = 0; c < k; c++) sum += scores[c] = Math.exp(scores[c] - max);
-        const weight = weightOf(i);
+        const weight = exampleWeight[i];
         for (let c = 0; c < k; c++) scores[c] /= sum;
         loss -= weight * Math.log(Math.max(scores[0], 1e-300));
         scores[0] -= 1;
