@@ -56,6 +56,27 @@ for (const dir of dirs) {
       else if (answered) r[6]++;
     }
   });
+  if (process.env.SIGNALS) {
+    // answered correctly at the best threshold that keeps wrong answers (of all questions) at or under 5 %, per signal
+    const pts = questions.map((q) => {
+      const h = search(q.text, 3, q.locale);
+      const p1 = h[0]?.confidence ?? 0, p2 = h[1]?.confidence ?? 0;
+      return { right: h[0]?.id === q.expected, oos: q.expected === null, s: { p1, margin: p1 - p2, ratio: p1 / (p1 + p2 || 1), geo: Math.sqrt(p1 * (p1 - p2)), lin: p1 + (p1 - p2) } as Record<string, number> };
+    });
+    const inScope = pts.filter((p) => !p.oos).length;
+    const out: string[] = [];
+    for (const key of Object.keys(pts[0].s)) {
+      const sorted = [...pts].sort((a, b) => b.s[key] - a.s[key]);
+      let right = 0, wrong = 0, best = 0;
+      for (const p of sorted) {
+        if (p.right) right++;
+        else wrong++;
+        if (wrong / pts.length <= 0.05) best = Math.max(best, right);
+      }
+      out.push(`${key} ${pct(best, inScope)}`);
+    }
+    console.log(`  at 5 % wrong: ${out.join('  ')}`);
+  }
   if (process.env.CURVE) {
     // answered correctly / wrong (of all) if the answer threshold were t, for a few t
     const points = questions.map((q) => {
