@@ -2,7 +2,7 @@
 // under it ("or did you mean…"), suggest a few, or admit there is no match. One function, shared by
 // the bot and `npm run kb:eval`, so what editors measure is what customers get.
 // Thresholds come from the engine's calibration for this KB (measured on its own alternative
-// questions at index time); the defaults below only serve a result without one.
+// questions and titles at index time); the defaults below only serve a result without one.
 import type { KbHit, KbSearchResult } from './ports.js';
 
 export type Decision =

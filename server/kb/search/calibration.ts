@@ -1,8 +1,9 @@
 // Calibration that adapts to each knowledge base by itself: at index time, some articles are left out
 // entirely (their questions play the customer asking something the KB does not cover) and some
-// alternative questions of the others are held back (the customer asking something it does cover).
-// The answer threshold is the lowest at which four confident answers in five are right on this KB,
-// whatever its size or language; the suggest threshold is where offering three articles pays off.
+// alternative questions or titles of the others are held back (the customer asking something it does cover).
+// The answer threshold is the lowest at which 85 % of confident answers are right on this KB, whatever
+// its size or language, with a floor so that it never ends at "answer nothing"; leading with an article
+// and alternatives has a lower bar; the suggest threshold is where offering three articles pays off.
 import type { Article } from '../types.js';
 import type { Analyzer } from './analysis.js';
 import { Ranker, trainModel, type ModelSettings } from './model.js';
