@@ -25,9 +25,14 @@ export interface ModelSettings {
   features: FeatureOptions;
   /** weight of each sentence of the body and summary as a training example (title and questions: 1) */
   sentenceWeight: number;
+  /**
+   * at most this many sentences of an article as examples (the first: an answer says the most at its start);
+   * bounds the training time on long articles (the bench KBs have at most 14, the sample KB 25)
+   */
+  maxSentences: number;
 }
 
-export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 10, warmStart: 10, lexicalWeight: 0.3, typoFrom: 0, budget: 8_000_000, minRivals: 5, features: DEFAULT_FEATURES, sentenceWeight: 1 };
+export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 10, warmStart: 10, lexicalWeight: 0.3, typoFrom: 0, budget: 8_000_000, minRivals: 5, features: DEFAULT_FEATURES, sentenceWeight: 1, maxSentences: 20 };
 
 export interface TrainedModel {
   ids: string[];
@@ -83,7 +88,7 @@ export function sentencesOf(text: string): string[] {
  * tags and summary at full weight, and each sentence of the summary and body at `sentenceWeight`, so
  * that an article with no alternative questions is still known by the words of its answer.
  */
-export function trainingExamples(article: Article, settings: Pick<ModelSettings, 'sentenceWeight'>): TrainingExample[] {
+export function trainingExamples(article: Article, settings: Pick<ModelSettings, 'sentenceWeight' | 'maxSentences'>): TrainingExample[] {
   const seen = new Set<string>();
   const examples: TrainingExample[] = [];
   const add = (text: string, weight: number) => {
@@ -93,7 +98,13 @@ export function trainingExamples(article: Article, settings: Pick<ModelSettings,
     examples.push({ text, weight });
   };
   for (const text of trainingTexts(article)) add(text, 1);
-  if (settings.sentenceWeight > 0) for (const text of [...sentencesOf(article.summary), ...sentencesOf(article.text)]) add(text, settings.sentenceWeight);
+  const own = examples.length;
+  if (settings.sentenceWeight > 0) {
+    for (const text of [...sentencesOf(article.summary), ...sentencesOf(article.text)]) {
+      if (examples.length - own >= settings.maxSentences) break;
+      add(text, settings.sentenceWeight);
+    }
+  }
   return examples;
 }
 
