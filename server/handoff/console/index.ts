@@ -193,6 +193,11 @@ async function chooseView(view: View) {
   await loadList().catch(report);
 }
 
+// Escape leaves the search field, so the single-key shortcuts work again
+searchInput.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') searchInput.blur();
+});
+
 let searchTimer: ReturnType<typeof setTimeout> | undefined;
 searchInput.addEventListener('input', () => {
   clearTimeout(searchTimer);
@@ -255,7 +260,8 @@ document.addEventListener('visibilitychange', () => {
   renderQueue();
 });
 
-const transcript = el('ol', { className: 'transcript', id: 'transcript', 'aria-label': t.transcript, 'aria-live': 'polite' });
+// focusable: a scrolling region must be reachable (and scrollable) from the keyboard
+const transcript = el('ol', { className: 'transcript', id: 'transcript', 'aria-label': t.transcript, 'aria-live': 'polite', tabIndex: 0 });
 const composerText = el('textarea', { id: 'composer-text', rows: 3, placeholder: t.replyPlaceholder, 'aria-label': t.reply });
 const composerHint = el('p', { className: 'composer-hint', id: 'composer-hint' });
 const sendButton = el('button', { type: 'submit', className: 'primary', id: 'send' }, t.send);
@@ -687,6 +693,12 @@ async function start() {
   }
   connect();
 }
+
+// a link to a conversation (#c=<id>) opens it, also when the console is already open
+window.addEventListener('hashchange', () => {
+  const id = /^#c=(.+)$/.exec(location.hash)?.[1];
+  if (id && handlesConversations && decodeURIComponent(id) !== state.openId) void openConversation(decodeURIComponent(id));
+});
 
 void start();
 export type { ConversationSummary };
