@@ -127,8 +127,8 @@ function renderQueue() {
     const customer = customerLabel(item.customer, item.claims);
     const holder =
       item.status === 'assigned' ? (item.assignedAgent?.id === state.me?.id ? t.withYou : t.withAgent(item.assignedAgent?.name ?? t.someone))
-      : item.status === 'resolved' ? `${t.resolvedAt(timeAgo(item.resolvedAt))}${item.rating ? ` · ${t.rated(item.rating)}` : ''}`
-      : t.waitingFor(timeAgo(item.queuedAt));
+      : item.status === 'resolved' ? `${t.resolvedAt(timeAgo(item.resolvedAt, t.durations))}${item.rating ? ` · ${t.rated(item.rating)}` : ''}`
+      : t.waitingFor(timeAgo(item.queuedAt, t.durations));
     const unread = isUnread(item);
     const button = el(
       'button',
