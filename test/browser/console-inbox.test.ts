@@ -216,7 +216,7 @@ describe('the agent inbox', () => {
 
   it('speaks German when the agent chooses it, and remembers the choice', async () => {
     const { page, problems } = await consoleOf('ben');
-    await page.getByLabel('Language').selectOption('de');
+    await page.getByLabel('Console language').selectOption('de');
     await page.getByRole('tab', { name: /^Meine/ }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('de');
     expect(await page.getByRole('button', { name: 'Abmelden' }).count()).toBe(1);
@@ -224,7 +224,7 @@ describe('the agent inbox', () => {
     expect((await agent('ben')).locale).toBe('de');
     await page.reload();
     await page.getByRole('tab', { name: /^Alle offenen/ }).waitFor();
-    await page.getByLabel('Sprache').selectOption('en');
+    await page.getByLabel('Sprache der Konsole').selectOption('en');
     await page.getByRole('tab', { name: /^All open/ }).waitFor();
     expect(problems).toEqual([]);
   });
