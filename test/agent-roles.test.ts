@@ -35,6 +35,15 @@ const MATRIX: Record<string, Who[]> = {
   'POST /api/agent/conversations/:id/resolve': CONVERSATIONS,
   'POST /api/agent/conversations/:id/transfer': CONVERSATIONS,
   'GET /api/agent/stream': CONVERSATIONS,
+  // issue 13: the inbox, colleagues to transfer to, articles as cards, canned replies, the console language
+  'GET /api/agent/inbox': CONVERSATIONS,
+  'GET /api/agent/agents': CONVERSATIONS,
+  'POST /api/agent/conversations/:id/articles': CONVERSATIONS,
+  'GET /api/agent/canned-replies': CONVERSATIONS,
+  'POST /api/agent/canned-replies': ADMINS,
+  'PUT /api/agent/canned-replies/:id': ADMINS,
+  'DELETE /api/agent/canned-replies/:id': ADMINS,
+  'PATCH /api/agent/me': EVERYONE,
   'GET /api/agent/kb/search': EVERYONE,
   'GET /api/agent/kb/learned': CONTENT,
   'DELETE /api/agent/kb/learned/:id': CONTENT,
@@ -71,14 +80,20 @@ describe('roles on every agent route', () => {
     const victim = await addAgent(app, 'victim', 'Victim', 'correct horse', 'agent');
 
     const shared = await queuedConversation(app);
+    let cannedId = (await clients.admin.post('/api/agent/canned-replies', { title: 'Greeting', body: 'Hello' })).json().reply.id;
     for (const role of ['agent', 'editor', 'admin'] as const) {
       const client = clients[role];
       for (const route of routes) {
         // an action gets a conversation of its own (a claim must not meet one resolved a moment ago); reads share one
         const conversationId = route.method === 'POST' && route.url.includes('/conversations/') ? await queuedConversation(app) : shared;
-        const url = route.url.replace('/agents/:id', `/agents/${victim.id}`).replace(/:id/g, conversationId) + (route.url.endsWith('/search') ? '?q=card' : '');
-        const body = url.endsWith('/role') ? { role: 'agent' } : url.endsWith('/password') ? { password: 'a new password' } : url.endsWith('/admin/agents') ? { login: `new-${role}`, name: 'New', role: 'agent', password: 'a new password' } : { text: 'hi' };
-        const response = route.method === 'POST' ? await client.post(url, body) : route.method === 'DELETE' ? await client.delete(url) : await client.get(url);
+        const url = route.url.replace('/agents/:id', `/agents/${victim.id}`).replace('/canned-replies/:id', `/canned-replies/${cannedId}`).replace(/:id/g, conversationId) + (route.url.endsWith('/search') ? '?q=card' : '');
+        const body = url.endsWith('/role') ? { role: 'agent' } : url.endsWith('/password') ? { password: 'a new password' } : url.endsWith('/admin/agents') ? { login: `new-${role}`, name: 'New', role: 'agent', password: 'a new password' }
+          : url.endsWith('/transfer') ? { agentId: victim.id, note: 'over to you' } : url.endsWith('/articles') ? { articleId: 'delivery-times' } : url.includes('/canned-replies') ? { title: 'Hi', body: 'Hello {{customer.name}}' }
+          : url === '/api/agent/me' ? { locale: 'en' } : { text: 'hi' };
+        const response = route.method === 'POST' ? await client.post(url, body) : route.method === 'GET' ? await client.get(url)
+          : await app.inject({ method: route.method as 'PUT' | 'DELETE' | 'PATCH', url, headers: { cookie: client.cookie, 'x-csrf-token': client.csrfToken }, ...(route.method === 'DELETE' ? {} : { payload: body }) });
+        // a deleted canned reply is made again for the next role
+        if (route.method === 'DELETE' && response.statusCode === 204) cannedId = (await clients.admin.post('/api/agent/canned-replies', { title: 'Again', body: 'Hi' })).json().reply.id;
         const what = `${role}: ${route.method} ${url} -> ${response.statusCode} ${response.body.slice(0, 120)}`;
         if (MATRIX[`${route.method} ${route.url}`].includes(role)) {
           expect(response.statusCode, what).not.toBe(403);

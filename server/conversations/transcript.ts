@@ -14,8 +14,8 @@ export class Transcript {
   }
 
   /** Changes the status when it is one of `from`, and tells listeners; false when another writer got there first. */
-  async changeStatus(conversationId: string, from: ConversationStatus[], changes: ConversationUpdate & { status: ConversationStatus }): Promise<boolean> {
-    const changed = await this.conversations.transition(conversationId, from, changes);
+  async changeStatus(conversationId: string, from: ConversationStatus[], changes: ConversationUpdate & { status: ConversationStatus }, guard: { assignedTo?: number } = {}): Promise<boolean> {
+    const changed = await this.conversations.transition(conversationId, from, changes, guard);
     if (changed) {
       this.bus.publish({
         type: 'status',

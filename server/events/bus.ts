@@ -9,7 +9,9 @@ export type ConversationEvent =
   | { type: 'message'; conversationId: string; message: Message }
   | { type: 'status'; conversationId: string; status: ConversationStatus; assignedAgentId?: number | null; reason?: string | null }
   /** an outbound message (SMS) was sent, delivered or failed: for the agents' console */
-  | { type: 'delivery'; conversationId: string; messageId: number; state: DeliveryState; error: string | null };
+  | { type: 'delivery'; conversationId: string; messageId: number; state: DeliveryState; error: string | null }
+  /** the customer rated a resolved conversation: agents see it live (issue 13) */
+  | { type: 'rating'; conversationId: string; rating: number };
 
 export interface EventBus {
   publish(event: ConversationEvent): void;

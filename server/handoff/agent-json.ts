@@ -18,6 +18,7 @@ export const Me = Type.Object({
   name: Type.String(),
   role: Type.Union([Type.Literal('agent'), Type.Literal('editor'), Type.Literal('admin')]),
   csrfToken: Type.String({ description: 'send as x-csrf-token on every POST' }),
+  locale: Type.Union([Type.Literal('de'), Type.Literal('en')], { description: "the console's language, the agent's choice (PATCH /api/agent/me)" }),
   sessionExpiresAt: Type.String({ format: 'date-time' }),
 });
 
@@ -59,6 +60,12 @@ export const AgentMessage = Type.Object({
   deliveryState: Type.Optional(Type.String({ description: 'outbound channels: queued, sent, delivered or failed' })),
   deliveryError: Type.Optional(Type.String({ description: 'why the delivery failed (or why the last attempt did)' })),
   media: Type.Optional(Type.Array(Type.Object({ url: Type.String(), contentType: Type.String() }), { description: 'pictures or files the customer sent (MMS)' })),
+  transfer: Type.Optional(
+    Type.Object(
+      { fromName: Nullable(Type.String()), toAgentId: Type.Integer(), toName: Type.String() },
+      { description: 'an internal note that came with handing the conversation to another agent' },
+    ),
+  ),
   input: Type.Optional(
     Type.Object(
       { kind: Type.Union([Type.Literal('speech'), Type.Literal('digits')]), confidence: Type.Optional(Type.Number()) },
@@ -84,6 +91,7 @@ export const ConversationSummary = Type.Object({
   rating: Type.Union([Type.Integer(), Type.Null()]),
   ratingComment: Nullable(Type.String()),
   firstQuestion: Nullable(Type.String()),
+  pageUrl: Nullable(Type.String({ description: 'the page the customer wrote from, as their widget reported it: unverified' })),
 });
 export type ConversationSummary = Static<typeof ConversationSummary>;
 
@@ -92,6 +100,7 @@ export const QueueItem = Type.Composite([
   Type.Object({
     customer: Customer,
     waitingSeconds: Type.Integer({ description: 'since the conversation was queued (0 when it was not)' }),
+    lastCustomerSeq: Type.Integer({ description: "seq of the customer's latest message (0: none); the console marks what came after the agent last looked as unread" }),
   }),
 ]);
 
@@ -136,6 +145,7 @@ export function toSummary(conversation: Conversation, lookups: Lookups, firstQue
     rating: conversation.rating,
     ratingComment: conversation.rating_comment,
     firstQuestion,
+    pageUrl: conversation.page_url ?? null,
   };
 }
 
@@ -172,6 +182,9 @@ export function toAgentMessage(message: Message, locale: string, lookups: Lookup
   // only web links: a stored URL becomes a link in the console
   const media = Array.isArray(payload.media) ? payload.media.filter((m: any) => /^https?:\/\//.test(String(m?.url))) : [];
   if (media.length) json.media = media.map((m: any) => ({ url: String(m.url), contentType: String(m.contentType ?? '') }));
+  if (payload.transfer && typeof payload.transfer.toAgentId === 'number') {
+    json.transfer = { fromName: typeof payload.transfer.fromName === 'string' ? payload.transfer.fromName : null, toAgentId: payload.transfer.toAgentId, toName: String(payload.transfer.toName ?? '') };
+  }
   if (payload.input && (payload.input.kind === 'speech' || payload.input.kind === 'digits')) {
     json.input = { kind: payload.input.kind, ...(typeof payload.input.confidence === 'number' ? { confidence: payload.input.confidence } : {}) };
   }

@@ -13,6 +13,9 @@ import { HandoffError, type EscalationRecord } from './service.js';
 import agentStream from './stream.js';
 import adminApi from './admin-api.js';
 import learnedApi from '../kb/learned-api.js';
+import inboxApi from './inbox-api.js';
+import { queueItems } from './queue-items.js';
+import { consoleLocale } from './console/strings.js';
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
 const TextBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) });
@@ -62,7 +65,7 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
 
   app.get('/api/agent/me', { config: { roles: ROLES.everyone }, schema: { tags, security, summary: 'The logged-in agent and the CSRF token for this session', response: { 200: Me } } }, async (request) => {
     const { agent, csrfToken, expiresAt } = request.agentSession!;
-    return { id: agent.id, login: agent.login, name: agent.display_name, role: agent.role, csrfToken, sessionExpiresAt: expiresAt };
+    return { id: agent.id, login: agent.login, name: agent.display_name, role: agent.role, csrfToken, locale: consoleLocale(agent.locale), sessionExpiresAt: expiresAt };
   });
 
   app.get(
@@ -79,22 +82,7 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
     async () => {
       const open = (await app.repos.conversations.listByStatus(['queued', 'assigned'])).slice(0, MAX_QUEUE);
       open.sort((a, b) => (a.status === b.status ? 0 : a.status === 'queued' ? -1 : 1));
-      const names = await lookups();
-      const items = await summaries(open, names);
-      const now = app.clock.now().getTime();
-      const customers = new Map<string, Awaited<ReturnType<typeof app.repos.customers.get>>>();
-      for (const c of open) if (!customers.has(c.customer_id)) customers.set(c.customer_id, await app.repos.customers.get(c.customer_id));
-      return {
-        conversations: items.map((item, i) => {
-          const customer = customers.get(open[i].customer_id);
-          const queuedAt = item.queuedAt ? Date.parse(item.queuedAt) : now;
-          return {
-            ...item,
-            customer: { id: open[i].customer_id, name: customer?.display_name ?? null, identities: customer?.identities ?? [] },
-            waitingSeconds: item.status === 'queued' ? Math.max(0, Math.round((now - queuedAt) / 1000)) : 0,
-          };
-        }),
-      };
+      return { conversations: await queueItems(app, open, await lookups()) };
     },
   );
 
@@ -242,4 +230,5 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
   await app.register(agentStream, { auth });
   await app.register(adminApi, { auth });
   await app.register(learnedApi);
+  await app.register(inboxApi, { lookups });
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ROLES, type AgentAuth } from './auth.js';
 import { renderAgentView } from './views.js';
+import { consoleLocale, consoleStrings } from './console/strings.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const SCRIPT = path.join(ROOT, 'public', 'build', 'agent-console.js');
@@ -24,6 +25,10 @@ export default async function consoleRoutes(app: FastifyInstance, { auth }: { au
       // the page offers only what the role may use; the API enforces the same roles
       handlesConversations: (ROLES.conversations as readonly string[]).includes(agent.role),
       isAdmin: (ROLES.admin as readonly string[]).includes(agent.role),
+      // the console speaks the agent's chosen language; the bundled script reads it from <html lang>
+      locale: consoleLocale(agent.locale),
+      t: consoleStrings(agent.locale),
+      isGerman: consoleLocale(agent.locale) === 'de',
     });
     return reply.headers(AGENT_PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
   });

@@ -2,7 +2,7 @@
 // action an agent or the bot takes; every change goes through the transcript (stored, then published),
 // and everything said to the customer goes through the channel's delivery.
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import type { ConversationRef, EscalationContext, EscalationOutcome, EscalationReason, Handoff } from '../../bot/ports.js';
+import type { ArticleRef, ConversationRef, EscalationContext, EscalationOutcome, EscalationReason, Handoff } from '../../bot/ports.js';
 import type { Config } from '../config.js';
 import type { Transcript } from '../conversations/transcript.js';
 import type { Clock, Repositories } from '../plugins/services.js';
@@ -14,6 +14,7 @@ import type { Deliveries } from './delivery.js';
 import { isOpen, nextOpening } from './opening-hours.js';
 import { renderNotice, type HandoffNotice } from '../../bot/replies/index.js';
 import { estimateWaitMinutes, RECENT_CLAIMS } from './wait-estimate.js';
+import { stringsFor } from '../../bot/strings.js';
 
 /** A refused agent action, with the HTTP status the API answers with. */
 export class HandoffError extends Error {
@@ -200,6 +201,47 @@ export class HandoffService implements Handoff {
   async note(conversationId: string, agent: Agent, text: string): Promise<Message> {
     await this.require(conversationId);
     return this.deps.transcript.append(conversationId, { author: 'agent', text, internal: true, agentId: agent.id, payload: { agentName: agent.display_name } });
+  }
+
+  /**
+   * Hands the conversation to another agent with a note for them (an internal note in the transcript). The
+   * agent who has it (or an admin) may transfer; a queued one may be given to someone directly. Atomic: it
+   * moves only from the agent who had it when asked. The customer is told who is there for them now.
+   */
+  async transfer(conversationId: string, agent: Agent, to: Agent, note: string): Promise<Conversation> {
+    const conversation = await this.require(conversationId);
+    this.requireOwnerOrQueued(conversation, agent, 'transfer');
+    if (to.id === conversation.assigned_agent_id) throw new HandoffError(409, `${to.display_name} already has this conversation`, 'conflict');
+    const guard = conversation.status === 'assigned' ? { assignedTo: conversation.assigned_agent_id! } : {};
+    const moved = await this.deps.transcript.changeStatus(conversationId, [conversation.status], { status: 'assigned', assigned_agent_id: to.id, assigned_at: this.nowIso() }, guard);
+    if (!moved) throw new HandoffError(409, 'The conversation changed meanwhile; reload it', 'conflict');
+    const from = conversation.assigned_agent_id !== null ? await this.deps.agents.get(conversation.assigned_agent_id) : undefined;
+    await this.deps.transcript.append(conversationId, {
+      author: 'agent',
+      text: note,
+      internal: true,
+      agentId: agent.id,
+      payload: { agentName: agent.display_name, transfer: { fromAgentId: from?.id ?? null, fromName: from?.display_name ?? null, toAgentId: to.id, toName: to.display_name } },
+    });
+    await this.tellCustomer(conversation, { kind: 'agent_joined', agentName: to.display_name }, { agentJoined: { agentName: to.display_name } });
+    return (await this.conversations.get(conversationId))!;
+  }
+
+  /** An article sent as a card, as the bot sends one (web: the card; SMS and calls: title, summary and link as text). */
+  async sendArticle(conversationId: string, agent: Agent, article: ArticleRef, intro: string | undefined): Promise<Message> {
+    const conversation = await this.require(conversationId);
+    this.requireOwner(conversation, agent, 'send an article');
+    const lead = intro?.trim() || stringsFor(conversation.locale).answerLead;
+    const text = conversation.channel === 'web' ? lead : `${lead}\n${article.title}: ${article.summary}\n${article.shortUrl ?? article.url}`;
+    const message = await this.deps.transcript.append(conversationId, {
+      author: 'agent',
+      text,
+      agentId: agent.id,
+      payload: { agentName: agent.display_name, articles: [{ id: article.id, title: article.title, summary: article.summary, url: article.url }] },
+      deliveryState: this.deps.deliveries.tracksState(conversation.channel) ? 'queued' : null,
+    });
+    await this.deliver(conversation, message);
+    return message;
   }
 
   /** Gives the conversation back to the bot, which may answer again. */

@@ -20,6 +20,7 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
     if (event.type === 'delivery') {
       return { type: 'delivery', conversationId: event.conversationId, messageId: event.messageId, state: event.state, error: event.error };
     }
+    if (event.type === 'rating') return { type: 'rating', conversationId: event.conversationId, rating: event.rating };
     if (event.type === 'status') {
       return { type: 'status', conversationId: event.conversationId, status: event.status, assignedAgentId: event.assignedAgentId ?? null, reason: event.reason ?? null };
     }

@@ -47,6 +47,11 @@ export class AgentRepository {
     return this.get(id);
   }
 
+  /** The console language the agent chose (issue 13). */
+  async setLocale(id: number, locale: string): Promise<void> {
+    await this.db.updateTable('agents').set({ locale }).where('id', '=', id).execute();
+  }
+
   /** Admins who can still log in (the last of them may not be disabled or demoted). */
   async activeAdminCount(): Promise<number> {
     const row = await this.db

@@ -68,7 +68,7 @@ function isExternalIdConflict(error: unknown): boolean {
 export class ConversationRepository {
   constructor(private readonly db: Kysely<Database>, private readonly now: () => string = () => new Date().toISOString()) {}
 
-  async create(input: { customerId: string; channel: Channel; locale: string; tokenHash?: string | null; id?: string; claims?: ContactClaims; channelAddress?: string | null }): Promise<Conversation> {
+  async create(input: { customerId: string; channel: Channel; locale: string; tokenHash?: string | null; id?: string; claims?: ContactClaims; channelAddress?: string | null; pageUrl?: string | null }): Promise<Conversation> {
     const at = this.now();
     const row = {
       id: input.id ?? randomUUID(),
@@ -92,6 +92,7 @@ export class ConversationRepository {
       assigned_at: null,
       resolved_at: null,
       channel_address: input.channelAddress ?? null,
+      page_url: input.pageUrl ?? null,
     };
     await this.db.insertInto('conversations').values(row).execute();
     return row;
@@ -106,13 +107,15 @@ export class ConversationRepository {
   }
 
   /** Moves the conversation from one of `from` to `to`; false when it was not in one of them (somebody else won). */
-  async transition(id: string, from: ConversationStatus[], changes: ConversationUpdate & { status: ConversationStatus }): Promise<boolean> {
-    const result = await this.db
+  async transition(id: string, from: ConversationStatus[], changes: ConversationUpdate & { status: ConversationStatus }, guard: { assignedTo?: number } = {}): Promise<boolean> {
+    let query = this.db
       .updateTable('conversations')
       .set({ ...changes, updated_at: this.now() })
       .where('id', '=', id)
-      .where('status', 'in', from)
-      .executeTakeFirst();
+      .where('status', 'in', from);
+    // a transfer moves the conversation only from the agent who had it when the transfer was asked for
+    if (guard.assignedTo !== undefined) query = query.where('assigned_agent_id', '=', guard.assignedTo);
+    const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 

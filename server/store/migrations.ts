@@ -215,7 +215,38 @@ function migration002LearnedEvidence(dialect: Dialect): Migration {
     },
   };
 }
+
+// --- issue 13 (the agent inbox): the console language per agent, canned replies, the page a chat started on
+const migration005AgentLocale: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('agents').addColumn('locale', 'text').execute();
+  },
+};
+
+function migration005CannedReplies(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      const id = (col: any) => (dialect === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement());
+      await db.schema.createTable('canned_replies')
+        .addColumn('id', autoId(dialect), id)
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text')
+        .addColumn('created_by', 'integer', (c) => c.references('agents.id').onDelete('set null'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
 // --- end learned evidence ---
+
+const migration005ConversationPageUrl: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('conversations').addColumn('page_url', 'text').execute();
+  },
+};
+// --- end issue 13
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -228,6 +259,9 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '002_message_external_id': migration002MessageExternalId,
         '002_write_probe': migrationWriteProbe(),
         '003_outbox': migration003Outbox(dialect),
+        '005_agent_locale': migration005AgentLocale,
+        '005_canned_replies': migration005CannedReplies(dialect),
+        '005_conversation_page_url': migration005ConversationPageUrl,
       };
     },
   };

@@ -54,6 +54,8 @@ export interface ConversationsTable {
   resolved_at: string | null;
   /** the customer's address on an outbound channel: E.164 number of an SMS or voice conversation */
   channel_address: string | null;
+  /** issue 13: the page the customer wrote from, as the widget reported it (a claim, never verified) */
+  page_url?: string | null;
 }
 
 export interface MessagesTable {
@@ -105,6 +107,8 @@ export interface AgentsTable {
   created_at: string;
   /** set when an admin disabled the agent: no login, no session */
   disabled_at: string | null;
+  /** issue 13: the console's language the agent chose (`de`, `en`); null = English */
+  locale?: string | null;
 }
 
 export interface AgentSessionsTable {
@@ -181,7 +185,20 @@ export interface LearnedQuestionsTable {
 export type LearnedSource = 'customer_pick' | 'agent_insert';
 // --- end learned evidence ---
 
+/** issue 13: an answer admins saved for agents to insert, with placeholders such as {{customer.name}} */
+export interface CannedRepliesTable {
+  id: Generated<number>;
+  title: string;
+  body: string;
+  /** the conversation language it is written in; null = any */
+  locale: string | null;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  canned_replies: CannedRepliesTable;
   outbox: OutboxTable;
   article_views: ArticleViewsTable;
   customers: CustomersTable;

@@ -41,7 +41,7 @@ describe('the console by role', () => {
     expect(await page.locator('#alerts-toggle').count()).toBe(0);
     expect(await page.locator('#team-toggle').count()).toBe(0);
 
-    await page.getByLabel('Language').selectOption('en');
+    await page.getByLabel('Language', { exact: true }).selectOption('en');
     await page.getByLabel('Search the knowledge base').fill('delivery');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.locator('#kb-results li strong').first().waitFor();

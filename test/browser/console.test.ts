@@ -125,14 +125,19 @@ describe('the agent console', () => {
 
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'console-transcript.png') });
 
-    // a KB answer inserted into the reply
+    // a KB article goes out as a card, as the bot sends one (not a bare link in the text)
     await page.getByRole('button', { name: 'Reply', exact: true }).click();
-    await page.locator('.kb-panel summary').click();
+    await page.getByRole('button', { name: 'Knowledge base' }).click();
     await page.getByLabel('Search the knowledge base').fill('How much does shipping cost?');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.locator('#kb-results li').first().waitFor();
+    const articleId = await page.locator('#kb-results .insert').first().getAttribute('data-article');
     await page.locator('#kb-results .insert').first().click();
-    expect(await page.getByLabel('Reply').inputValue()).toMatch(new RegExp(`${suite.server.baseUrl.replace(/[.:/]/g, '\\$&')}/help/`));
+    await transcript.locator('.message.author-agent .articles a').last().waitFor();
+    const card = (await suite.server.app.repos.conversations.messages(conversationId)).filter((m) => m.author === 'agent').at(-1)!;
+    expect((card.payload?.articles as any[])[0]).toMatchObject({ id: articleId, url: expect.stringContaining(`${suite.server.baseUrl}/help/`) });
+    expect(card.text).not.toContain('http');
+    expect(await page.getByLabel('Reply').inputValue()).toBe('');
 
     expect(await seriousAxeViolations(page)).toEqual([]);
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'console.png') });

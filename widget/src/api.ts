@@ -58,7 +58,10 @@ export class ChatApi {
   }
 
   start(input: { locale: string; visitorId?: string; user?: { id: string; hash: string } }) {
-    return this.call<Session & { messages: ChatMessage[]; visitorId?: string; status?: ConversationStatus }>('POST', '/api/chat/conversations', undefined, input);
+    // the page the customer writes from, for the agent: without query and fragment (they may hold tokens)
+    const page = `${location.origin}${location.pathname}`;
+    const pageUrl = /^https?:\/\//.test(page) && page.length <= 500 ? page : undefined;
+    return this.call<Session & { messages: ChatMessage[]; visitorId?: string; status?: ConversationStatus }>('POST', '/api/chat/conversations', undefined, { ...input, ...(pageUrl ? { pageUrl } : {}) });
   }
 
   send(session: Session, body: ({ text: string } | { action: string }) & { clientMessageId?: string }) {

@@ -158,6 +158,9 @@ export default fp(
                     { additionalProperties: false, description: 'a signed-in user of the host site; a wrong hash is 403' },
                   ),
                 ),
+                pageUrl: Type.Optional(
+                  Type.String({ maxLength: 500, pattern: '^https?://', description: 'the page the customer writes from (the widget sends location.href): shown to agents, unverified' }),
+                ),
                 customer: Type.Optional(
                   Type.Object(
                     {
@@ -193,7 +196,7 @@ export default fp(
           const { locale, given, hint } = pickLocale(body.locale, request.headers['accept-language']);
           const { token, hash } = newToken();
           const claims = { name: body.customer?.name?.trim(), email: body.customer?.email?.trim(), phone: body.customer?.phone?.trim() };
-          const conversation = await app.inbound.open({ customerId, channel: WEB_CHANNEL, locale, tokenHash: hash, claims });
+          const conversation = await app.inbound.open({ customerId, channel: WEB_CHANNEL, locale, tokenHash: hash, claims, pageUrl: body.pageUrl ?? null });
           const { replies } = await app.inbound.greet(conversation, { locale: given ? locale : undefined, localeHint: hint, customerName: body.customer?.name ?? '' });
           return reply.code(201).send({ conversationId: conversation.id, token, visitorId, locale, messages: customerVisible(replies) });
         },
@@ -311,6 +314,7 @@ export default fp(
           if (!(await app.repos.conversations.rateOnce(conversation.id, request.body.stars, request.body.comment?.trim() || null))) {
             return fail(reply, 409, 'Conflict', 'This conversation has already been rated; a rating cannot be changed.');
           }
+          app.bus.publish({ type: 'rating', conversationId: conversation.id, rating: request.body.stars });
           return reply.code(204).send(null);
         },
       );

@@ -1,5 +1,6 @@
 // Telling the agent a customer is waiting while they look elsewhere: a short tone and a desktop
 // notification, both only after the agent switched them on (browsers require a click for either).
+import { t } from './i18n.js';
 export class Alerts {
   private enabled = localStorage.getItem('agent-alerts') === 'on';
   private audio: AudioContext | undefined;
@@ -18,7 +19,7 @@ export class Alerts {
   private render() {
     if (!this.toggle) return;
     this.toggle.setAttribute('aria-pressed', String(this.enabled));
-    this.toggle.textContent = this.enabled ? 'Alerts on' : 'Alerts off';
+    this.toggle.textContent = this.enabled ? t.alertsOn : t.alertsOff;
   }
 
   notify(title: string, body: string) {

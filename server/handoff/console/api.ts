@@ -8,9 +8,9 @@ export class ApiError extends Error {
 
 const csrfToken = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
 
-async function request<T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (method === 'POST') headers['x-csrf-token'] = csrfToken;
+  if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(url, { method, headers, credentials: 'same-origin', body: body !== undefined ? JSON.stringify(body) : undefined });
   const data = await response.json().catch(() => ({}));
@@ -21,4 +21,5 @@ async function request<T>(method: 'GET' | 'POST', url: string, body?: unknown): 
 export const api = {
   get: <T>(url: string) => request<T>('GET', url),
   post: <T = unknown>(url: string, body?: unknown) => request<T>('POST', url, body),
+  patch: <T = unknown>(url: string, body?: unknown) => request<T>('PATCH', url, body),
 };

@@ -21,14 +21,23 @@ export function clear(element: Element): void {
   element.replaceChildren();
 }
 
-export function timeAgo(iso: string | null): string {
+export interface DurationWords {
+  underAMinute: string;
+  minutes(n: number): string;
+  hoursMinutes(h: number, m: number): string;
+  days(n: number): string;
+}
+
+const ENGLISH: DurationWords = { underAMinute: 'under a minute', minutes: (n) => `${n} min`, hoursMinutes: (h, m) => `${h} h ${m} min`, days: (n) => `${n} days` };
+
+export function timeAgo(iso: string | null, words: DurationWords = ENGLISH): string {
   if (!iso) return '';
   const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-  if (seconds < 60) return 'under a minute';
+  if (seconds < 60) return words.underAMinute;
   const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 60) return words.minutes(minutes);
   const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} days`;
+  return hours < 48 ? words.hoursMinutes(hours, minutes % 60) : words.days(Math.floor(hours / 24));
 }
 
 export function clock(iso: string): string {

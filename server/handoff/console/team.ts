@@ -2,6 +2,7 @@
 // agent. Only rendered for admins (the page has the Team button only for them; the API refuses others anyway).
 import { api } from './api.js';
 import { el, clear } from './dom.js';
+import { t } from './i18n.js';
 
 interface TeamMember {
   id: number;
@@ -11,7 +12,7 @@ interface TeamMember {
   disabled: boolean;
 }
 
-const ROLE_LABELS: Record<TeamMember['role'], string> = { agent: 'Agent', editor: 'Editor', admin: 'Admin' };
+const ROLE_LABELS: Record<TeamMember['role'], string> = t.teamText.roles as Record<TeamMember['role'], string>;
 
 function roleSelect(id: string, label: string, value: TeamMember['role']): HTMLSelectElement {
   const select = el('select', { id, 'aria-label': label });
@@ -25,23 +26,23 @@ export function setUpTeam(button: HTMLButtonElement, report: (error: unknown) =>
   const login = el('input', { id: 'new-login', required: true, pattern: '[A-Za-z0-9._@-]{2,64}', autocomplete: 'off' });
   const name = el('input', { id: 'new-name', required: true, autocomplete: 'off' });
   const password = el('input', { id: 'new-password', type: 'password', required: true, minLength: 8, autocomplete: 'new-password' });
-  const role = roleSelect('new-role', 'Role of the new agent', 'agent');
+  const role = roleSelect('new-role', t.teamText.newRole, 'agent');
   const create = el(
     'form',
     { className: 'team-create', id: 'team-create' },
-    el('h3', {}, 'Add an agent'),
-    el('label', { htmlFor: 'new-login' }, 'Login'), login,
-    el('label', { htmlFor: 'new-name' }, 'Name'), name,
-    el('label', { htmlFor: 'new-password' }, 'Password'), password,
-    el('label', { htmlFor: 'new-role' }, 'Role'), role,
-    el('button', { type: 'submit', className: 'primary' }, 'Add'),
+    el('h3', {}, t.teamText.addAgent),
+    el('label', { htmlFor: 'new-login' }, t.teamText.login), login,
+    el('label', { htmlFor: 'new-name' }, t.teamText.name), name,
+    el('label', { htmlFor: 'new-password' }, t.teamText.password), password,
+    el('label', { htmlFor: 'new-role' }, t.teamText.role), role,
+    el('button', { type: 'submit', className: 'primary' }, t.teamText.add),
   );
-  const close = el('button', { type: 'button', id: 'team-close' }, 'Close');
+  const close = el('button', { type: 'button', id: 'team-close' }, t.close);
   const dialog = el(
     'dialog',
     { className: 'team', id: 'team', 'aria-labelledby': 'team-title' },
-    el('div', { className: 'team-head' }, el('h2', { id: 'team-title' }, 'Team'), close),
-    el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'Agent'), el('th', {}, 'Role'), el('th', {}, 'Access'), el('th', {}, 'Password'))), list),
+    el('div', { className: 'team-head' }, el('h2', { id: 'team-title' }, t.team), close),
+    el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, t.teamText.agent), el('th', {}, t.teamText.role), el('th', {}, t.teamText.access), el('th', {}, t.teamText.password))), list),
     status,
     create,
   );
@@ -50,7 +51,7 @@ export function setUpTeam(button: HTMLButtonElement, report: (error: unknown) =>
   async function act(url: string, body: unknown, done: string) {
     try {
       const { sessionsEnded } = await api.post<{ sessionsEnded: number }>(url, body);
-      status.textContent = `${done}${sessionsEnded ? ` (${sessionsEnded} session${sessionsEnded === 1 ? '' : 's'} ended)` : ''}.`;
+      status.textContent = `${done}${sessionsEnded ? ` (${t.teamText.sessionsEnded(sessionsEnded)})` : ''}.`;
     } catch (error) {
       report(error);
     }
@@ -59,21 +60,21 @@ export function setUpTeam(button: HTMLButtonElement, report: (error: unknown) =>
 
   function row(member: TeamMember) {
     const base = `/api/agent/admin/agents/${member.id}`;
-    const roleChoice = roleSelect(`role-${member.login}`, `Role of ${member.name}`, member.role);
-    roleChoice.addEventListener('change', () => void act(`${base}/role`, { role: roleChoice.value }, `${member.name} is now ${ROLE_LABELS[roleChoice.value as TeamMember['role']]}`));
-    const access = el('button', { type: 'button', 'data-login': member.login, className: 'access' }, member.disabled ? 'Enable' : 'Disable');
-    access.addEventListener('click', () => void act(`${base}/${member.disabled ? 'enable' : 'disable'}`, undefined, `${member.name} ${member.disabled ? 'can log in again' : 'is disabled'}`));
-    const reset = el('button', { type: 'button', className: 'reset-password', 'data-login': member.login }, 'New password…');
+    const roleChoice = roleSelect(`role-${member.login}`, t.teamText.roleOf(member.name), member.role);
+    roleChoice.addEventListener('change', () => void act(`${base}/role`, { role: roleChoice.value }, t.teamText.isNow(member.name, ROLE_LABELS[roleChoice.value as TeamMember['role']])));
+    const access = el('button', { type: 'button', 'data-login': member.login, className: 'access' }, member.disabled ? t.teamText.enable : t.teamText.disable);
+    access.addEventListener('click', () => void act(`${base}/${member.disabled ? 'enable' : 'disable'}`, undefined, member.disabled ? t.teamText.enabledAgain(member.name) : t.teamText.isDisabled(member.name)));
+    const reset = el('button', { type: 'button', className: 'reset-password', 'data-login': member.login }, t.teamText.newPassword);
     reset.addEventListener('click', () => {
-      const value = prompt(`New password for ${member.name} (at least 8 characters). Their sessions end.`);
-      if (value) void act(`${base}/password`, { password: value }, `New password set for ${member.name}`);
+      const value = prompt(t.teamText.passwordPrompt(member.name));
+      if (value) void act(`${base}/password`, { password: value }, t.teamText.passwordSet(member.name));
     });
     return el(
       'tr',
       { 'data-login': member.login, className: member.disabled ? 'disabled' : '' },
       el('td', {}, el('strong', {}, member.name), ` ${member.login}`),
       el('td', {}, roleChoice),
-      el('td', {}, el('span', { className: 'access-state' }, member.disabled ? 'Disabled ' : 'Active '), access),
+      el('td', {}, el('span', { className: 'access-state' }, member.disabled ? `${t.teamText.disabled} ` : `${t.teamText.active} `), access),
       el('td', {}, reset),
     );
   }
@@ -88,7 +89,7 @@ export function setUpTeam(button: HTMLButtonElement, report: (error: unknown) =>
     event.preventDefault();
     try {
       await api.post('/api/agent/admin/agents', { login: login.value.trim(), name: name.value.trim(), role: role.value, password: password.value });
-      status.textContent = `${name.value.trim()} was added.`;
+      status.textContent = t.teamText.added(name.value.trim());
       create.reset();
     } catch (error) {
       report(error);
