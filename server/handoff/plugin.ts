@@ -11,6 +11,7 @@ import { AgentAuth } from './auth.js';
 import loginRoutes from './login-routes.js';
 import consoleRoutes from './console-routes.js';
 import agentApi from './api.js';
+import learnedApi from '../kb/learned-api.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,6 +61,12 @@ export default fp(
       await scope.register(loginRoutes, { auth });
       await scope.register(consoleRoutes, { auth });
       await scope.register(agentApi, { auth });
+      // learned evidence for editors (issue 11): in the agent API's scope, behind its session and CSRF hooks
+      await scope.register(async (learned) => {
+        learned.addHook('onRequest', auth.requireApiSession);
+        learned.addHook('preValidation', auth.requireCsrf);
+        await learned.register(learnedApi);
+      });
     });
   },
   { name: 'handoff', dependencies: ['services', 'kb', 'security-headers'] },

@@ -35,6 +35,7 @@ export default fp(
       userState,
       searchLog: { record: (event) => app.repos.analytics.recordSearch(event) },
       feedbackLog: { record: (event) => app.repos.analytics.recordFeedback(event) },
+      learningLog: { record: (event) => app.repos.learned.record(event) },
       options: { missesBeforeEscalation: app.config.bot.missesBeforeEscalation },
     });
     const transcript: TranscriptStore<Message> = {
