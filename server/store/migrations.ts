@@ -217,6 +217,53 @@ function migration002LearnedEvidence(dialect: Dialect): Migration {
 }
 // --- end learned evidence ---
 
+// --- 006_bot_turns (issue 14, insights): every bot turn and help-center search as a row that adds up,
+// with what the customer did next; indexes serve the report's range/channel/locale aggregates.
+function migration006BotTurns(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      const id = (col: any) => (dialect === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement());
+      await db.schema.createTable('bot_turns')
+        .addColumn('id', autoId(dialect), id)
+        .addColumn('conversation_id', 'text')
+        .addColumn('query', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('decision', 'text', (c) => c.notNull())
+        .addColumn('articles', 'text', (c) => c.notNull())
+        .addColumn('top_article_id', 'text')
+        .addColumn('confidence', 'real')
+        .addColumn('raw_score', 'real')
+        .addColumn('outcome', 'text')
+        .addColumn('picked_option', 'integer')
+        .addColumn('outcome_at', 'text')
+        .addColumn('agent_article_id', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('bot_turns_created').on('bot_turns').columns(['created_at', 'channel', 'locale']).execute();
+      await db.schema.createIndex('bot_turns_decision').on('bot_turns').columns(['decision', 'created_at']).execute();
+      await db.schema.createIndex('bot_turns_conversation').on('bot_turns').columns(['conversation_id', 'id']).execute();
+      await db.schema.createIndex('bot_turns_article').on('bot_turns').columns(['top_article_id', 'created_at']).execute();
+      await db.schema.createTable('help_searches')
+        .addColumn('id', autoId(dialect), id)
+        .addColumn('query', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('result_count', 'integer', (c) => c.notNull())
+        .addColumn('shown', 'text', (c) => c.notNull())
+        .addColumn('clicked_article_id', 'text')
+        .addColumn('clicked_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('help_searches_created').on('help_searches').columns(['created_at', 'locale']).execute();
+      await db.schema.createIndex('conversations_created').on('conversations').columns(['created_at', 'channel', 'locale']).execute();
+      await db.schema.createIndex('feedback_conversation').on('feedback').column('conversation_id').execute();
+      await db.schema.createIndex('feedback_created').on('feedback').columns(['created_at', 'article_id']).execute();
+      await db.schema.createIndex('article_views_created').on('article_views').columns(['created_at', 'article_id']).execute();
+    },
+  };
+}
+// --- end 006_bot_turns ---
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
@@ -228,6 +275,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '002_write_probe': migrationWriteProbe(),
         '003_outbox': migration003Outbox(dialect),
         '002_learned_evidence': migration002LearnedEvidence(dialect),
+        '006_bot_turns': migration006BotTurns(dialect),
       };
     },
   };
