@@ -12,6 +12,7 @@ import loginRoutes from './login-routes.js';
 import consoleRoutes from './console-routes.js';
 import agentApi from './api.js';
 import learnedApi from '../kb/learned-api.js';
+import insightsRoutes from '../insights/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -67,6 +68,8 @@ export default fp(
         learned.addHook('preValidation', auth.requireCsrf);
         await learned.register(learnedApi);
       });
+      // insights for editors and admins (issue 14): pages with their own role check, CSRF on the forms
+      await scope.register(insightsRoutes, { auth });
     });
   },
   { name: 'handoff', dependencies: ['services', 'kb', 'security-headers'] },
