@@ -134,7 +134,7 @@ export async function buildReport(db: Db, dialect: DialectName, filter: ReportFi
 
   const handoverRows = await rows<{ channel: string; reason: string | null; n: unknown }>(db, sql`
     select c.channel, c.escalation_reason as reason, count(*) as n from conversations c
-    where ${conv} and c.queued_at is not null group by c.channel, c.escalation_reason order by c.channel, n desc`);
+    where ${conv} and c.queued_at is not null group by c.channel, c.escalation_reason order by c.channel, n desc, reason`);
   const handovers: Report['handovers'] = [];
   for (const channel of new Set(handoverRows.map((r) => r.channel))) {
     const mine = handoverRows.filter((r) => r.channel === channel);
