@@ -58,7 +58,7 @@ export function barChart(options: { title: string; description: string; items: A
     const top = y(String(i)) ?? 0;
     return `<g class="bar"><text x="${m.left - 8}" y="${f1(top + y.bandwidth() / 2 + 4)}" text-anchor="end">${escapeXml(item.label)}</text><rect class="series-${i % 6}" x="${m.left}" y="${f1(top)}" width="${f1(Math.max(x(item.value), item.value > 0 ? 1 : 0))}" height="${f1(y.bandwidth())}"><title>${escapeXml(`${item.label}: ${item.value}${item.note ? ` (${item.note})` : ''}`)}</title></rect><text x="${f1(m.left + x(item.value) + 6)}" y="${f1(top + y.bandwidth() / 2 + 4)}">${escapeXml(`${item.value}${item.note ? ` · ${item.note}` : ''}`)}</text></g>`;
   });
-  return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="t-${slug(options.title)} d-${slug(options.title)}"><title id="t-${slug(options.title)}">${escapeXml(options.title)}</title><desc id="d-${slug(options.title)}">${escapeXml(options.description)}</desc>${bars.join('')}</svg>`;
+  return `<svg class="chart bars" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="t-${slug(options.title)} d-${slug(options.title)}"><title id="t-${slug(options.title)}">${escapeXml(options.title)}</title><desc id="d-${slug(options.title)}">${escapeXml(options.description)}</desc>${bars.join('')}</svg>`;
 }
 
 /** One bar of 100 %: the parts of one whole side by side. */

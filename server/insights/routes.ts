@@ -170,6 +170,7 @@ export default async function insightsRoutes(scope: FastifyInstance, { auth }: {
       ...g,
       index: i,
       channelsText: g.channels.join(', '),
+      otherWordings: g.examples.filter((e) => e !== g.wording),
       suggestedArticle: g.agentArticle ?? g.offeredArticle ?? '',
       skeleton: articleSkeleton(g.locale, g.wording, g.examples),
     }));

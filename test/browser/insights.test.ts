@@ -57,6 +57,7 @@ describe('insights in the browser', { timeout: 120_000 }, () => {
     const shot = await page.screenshot({ path: path.join(SCREENS, 'insights-1440.png'), fullPage: true });
     expect(shot.length).toBeGreaterThan(50_000);
     await page.screenshot({ path: path.join(SCREENS, 'insights-1440-top.png') });
+    for (const section of ['decisions', 'gaps', 'articles']) await page.locator(`#${section}`).screenshot({ path: path.join(SCREENS, `insights-1440-${section}.png`) });
     const charts = await page.locator('#channels figure').first().screenshot();
     expect(charts.length).toBeGreaterThan(5_000);
 
@@ -89,5 +90,7 @@ describe('insights in the browser', { timeout: 120_000 }, () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(overflow).toBeLessThanOrEqual(375);
     await page.screenshot({ path: path.join(SCREENS, 'insights-375.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENS, 'insights-375-top.png') });
+    for (const section of ['decisions', 'gaps']) await page.locator(`#${section}`).screenshot({ path: path.join(SCREENS, `insights-375-${section}.png`) });
   });
 });
