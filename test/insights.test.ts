@@ -81,6 +81,7 @@ async function seed(app: FastifyInstance) {
   await db.insertInto('feedback').values({ article_id: 'change-account-details', locale: 'en', helpful: 0, channel: 'web', comment: 'did not explain the new address', conversation_id: 'w4', created_at: at('11-29T10:05') }).execute();
   await db.insertInto('feedback').values({ article_id: 'change-account-details', locale: 'en', helpful: 1, channel: 'web', comment: null, conversation_id: 'w1', created_at: at('11-28T10:05') }).execute();
   await app.repos.learned.record({ locale: 'en', articleId: 'payment-methods', question: 'do you take crypto money', source: 'agent_insert', conversationId: 'w2' });
+  await app.repos.turns.rebuildCounts(); // the rows above went straight into bot_turns
 }
 
 describe('insights recording', { timeout: 120_000 }, () => {

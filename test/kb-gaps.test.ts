@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../server/store/database.js';
+import { TurnRepository } from '../server/store/turns.js';
 import { tempDir } from './helpers/services.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -27,6 +28,7 @@ describe('kb:gaps', { timeout: 90_000 }, () => {
     await turn(3, 'de', 'Wie lange dauert der Versand?', 'answer'); // answered: no gap
     await turn(4, 'en', 'pay with bitcoin', 'no_match');
     await turn(40, 'de', 'Gutschein einlösen', 'no_match'); // before --since 30d
+    await new TurnRepository(store.db).rebuildCounts();
     await store.close();
 
     const json = kbGaps(['--since', '30d', '--locale', 'de', '--json'], url);

@@ -3,7 +3,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { DialectName } from '../store/database.js';
-import { GAP_DECISIONS } from '../store/turns.js';
 import { rate, sharesOf } from './shares.js';
 import { groupWordings } from './gaps.js';
 
@@ -73,8 +72,21 @@ function conditions(filter: ReportFilter, columns: { created: string; locale?: s
   return sql.join(parts, sql` and `);
 }
 
+/** the filter on a table of daily counts: whole days (the report's periods are whole days) */
+function dayConditions(filter: ReportFilter): RawBuilder<unknown> {
+  const fromDay = filter.from.slice(0, 10);
+  const toDay = new Date(Date.parse(filter.to) - 1).toISOString().slice(0, 10);
+  const parts = [sql`day >= ${fromDay}`, sql`day <= ${toDay}`];
+  if (filter.locale) parts.push(sql`locale = ${filter.locale}`);
+  if (filter.channel) parts.push(sql`channel = ${filter.channel}`);
+  return sql.join(parts, sql` and `);
+}
+
 async function rows<T>(db: Db, query: RawBuilder<T>): Promise<T[]> {
-  return (await query.execute(db)).rows;
+  const started = performance.now();
+  const result = (await query.execute(db)).rows;
+  if (process.env.INSIGHTS_PROFILE) console.log(`${(performance.now() - started).toFixed(1)} ms  ${query.compile(db).sql.replace(/\s+/g, ' ').slice(0, 90)}`);
+  return result;
 }
 
 /** nearest-rank median and 90th percentile of a duration, per channel */
@@ -89,47 +101,41 @@ async function percentiles(db: Db, dialect: DialectName, filter: ReportFilter, f
 
 export async function buildReport(db: Db, dialect: DialectName, filter: ReportFilter): Promise<Report> {
   const conv = conditions(filter, { created: 'c.created_at', locale: 'c.locale', channel: 'c.channel' });
-  const turns = conditions(filter, { created: 'created_at', locale: 'locale', channel: 'channel' });
 
-  const channelRows = await rows<{ channel: string; conversations: unknown; self_served: unknown; handed_over: unknown; rated: unknown; satisfied: unknown }>(db, sql`
-    select c.channel, count(*) as conversations,
+  const dailyRows = await rows<{ day: string; channel: string; conversations: unknown; self_served: unknown; handed_over: unknown; rated: unknown; satisfied: unknown }>(db, sql`
+    select substr(c.created_at, 1, 10) as day, c.channel, count(*) as conversations,
       sum(case when c.queued_at is null and not exists (select 1 from feedback f where f.conversation_id = c.id and f.helpful = 0) then 1 else 0 end) as self_served,
       sum(case when c.queued_at is not null then 1 else 0 end) as handed_over,
       sum(case when c.rating is not null then 1 else 0 end) as rated,
       sum(case when c.rating >= 4 then 1 else 0 end) as satisfied
-    from conversations c where ${conv} group by c.channel order by c.channel`);
+    from conversations c where ${conv} group by substr(c.created_at, 1, 10), c.channel order by day, c.channel`);
+  const daily = dailyRows.map((r) => ({ day: r.day, channel: r.channel, conversations: num(r.conversations), selfServed: num(r.self_served) }));
+  // the period's figures per channel are sums of the daily groups (a handful of rows per day)
+  const channelTotals = new Map<string, { conversations: number; selfServed: number; handedOver: number; rated: number; satisfied: number }>();
+  for (const r of dailyRows) {
+    const t = channelTotals.get(r.channel) ?? { conversations: 0, selfServed: 0, handedOver: 0, rated: 0, satisfied: 0 };
+    t.conversations += num(r.conversations);
+    t.selfServed += num(r.self_served);
+    t.handedOver += num(r.handed_over);
+    t.rated += num(r.rated);
+    t.satisfied += num(r.satisfied);
+    channelTotals.set(r.channel, t);
+  }
   const waits = await percentiles(db, dialect, filter, 'queued_at', 'assigned_at');
   const resolves = await percentiles(db, dialect, filter, 'created_at', 'resolved_at');
-  const channels: ChannelRow[] = channelRows.map((r) => {
-    const conversations = num(r.conversations);
-    const selfServed = num(r.self_served);
-    const handedOver = num(r.handed_over);
-    const rated = num(r.rated);
-    const satisfied = num(r.satisfied);
-    return {
-      channel: r.channel,
-      conversations,
-      selfServed,
-      selfServiceRate: rate(selfServed, conversations),
-      handedOver,
-      handOverRate: rate(handedOver, conversations),
-      waitMedianSeconds: waits.get(r.channel)?.median ?? null,
-      waitP90Seconds: waits.get(r.channel)?.p90 ?? null,
-      resolveMedianSeconds: resolves.get(r.channel)?.median ?? null,
-      rated,
-      satisfied,
-      csat: rate(satisfied, rated),
-    };
-  });
-
-  const daily = (await rows<{ day: string; channel: string; conversations: unknown; self_served: unknown }>(db, sql`
-    select substr(c.created_at, 1, 10) as day, c.channel, count(*) as conversations,
-      sum(case when c.queued_at is null and not exists (select 1 from feedback f where f.conversation_id = c.id and f.helpful = 0) then 1 else 0 end) as self_served
-    from conversations c where ${conv} group by substr(c.created_at, 1, 10), c.channel order by day, c.channel`)).map((r) => ({
-    day: r.day,
-    channel: r.channel,
-    conversations: num(r.conversations),
-    selfServed: num(r.self_served),
+  const channels: ChannelRow[] = [...channelTotals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([channel, t]) => ({
+    channel,
+    conversations: t.conversations,
+    selfServed: t.selfServed,
+    selfServiceRate: rate(t.selfServed, t.conversations),
+    handedOver: t.handedOver,
+    handOverRate: rate(t.handedOver, t.conversations),
+    waitMedianSeconds: waits.get(channel)?.median ?? null,
+    waitP90Seconds: waits.get(channel)?.p90 ?? null,
+    resolveMedianSeconds: resolves.get(channel)?.median ?? null,
+    rated: t.rated,
+    satisfied: t.satisfied,
+    csat: rate(t.satisfied, t.rated),
   }));
 
   const handoverRows = await rows<{ channel: string; reason: string | null; n: unknown }>(db, sql`
@@ -142,25 +148,25 @@ export async function buildReport(db: Db, dialect: DialectName, filter: ReportFi
     mine.forEach((r, i) => handovers.push({ channel, reason: r.reason ?? 'unknown', count: num(r.n), share: shares[i] }));
   }
 
-  const decisionRows = await rows<{ decision: string; n: unknown }>(db, sql`select decision, count(*) as n from bot_turns where ${turns} group by decision`);
+  const days = dayConditions(filter);
+  const decisionRows = await rows<{ decision: string; n: unknown }>(db, sql`select decision, sum(n) as n from bot_turn_counts where ${days} group by decision`);
   const decisionCounts = DECISIONS.map((d) => num(decisionRows.find((r) => r.decision === d)?.n));
   const decisionShares = sharesOf(decisionCounts);
   const decisions = DECISIONS.map((decision, i) => ({ decision, count: decisionCounts[i], share: decisionShares[i] }));
 
   const pickRows = await rows<{ option: unknown; n: unknown }>(db, sql`
-    select picked_option as option, count(*) as n from bot_turns where ${turns} and outcome = 'picked' group by picked_option order by picked_option`);
+    select picked_option as option, sum(n) as n from bot_turn_counts where ${days} and outcome = 'picked' group by picked_option order by picked_option`);
   const pickShares = sharesOf(pickRows.map((r) => num(r.n)));
   const picks = pickRows.map((r, i) => ({ option: num(r.option), count: num(r.n), share: pickShares[i] }));
 
-  const outcomeRows = await rows<{ outcome: string | null; n: unknown }>(db, sql`select outcome, count(*) as n from bot_turns where ${turns} group by outcome`);
-  const outcomeCounts = OUTCOMES.map((o) => num(outcomeRows.find((r) => (r.outcome ?? 'left') === o)?.n));
+  const outcomeRows = await rows<{ outcome: string; n: unknown }>(db, sql`select outcome, sum(n) as n from bot_turn_counts where ${days} group by outcome`);
+  const outcomeCounts = OUTCOMES.map((o) => num(outcomeRows.find((r) => (r.outcome || 'left') === o)?.n));
   const outcomeShares = sharesOf(outcomeCounts);
   const outcomes = OUTCOMES.map((outcome, i) => ({ outcome, count: outcomeCounts[i], share: outcomeShares[i] }));
 
   const gapRows = await rows<{ locale: string; wording: string; channel: string; n: unknown; agent_article: string | null; top_article: string | null }>(db, sql`
-    select locale, lower(query) as wording, channel, count(*) as n, max(agent_article_id) as agent_article, max(top_article_id) as top_article
-    from bot_turns where ${turns} and decision in (${sql.join([...GAP_DECISIONS])})
-    group by locale, lower(query), channel order by n desc, wording limit ${TOP_WORDINGS}`);
+    select locale, wording, channel, sum(n) as n, max(agent_article_id) as agent_article, max(offered_article_id) as top_article
+    from gap_counts where ${days} group by locale, wording, channel order by n desc, wording limit ${TOP_WORDINGS}`);
   const gaps = groupWordings(gapRows.map((r) => ({ locale: r.locale, wording: r.wording, channel: r.channel, count: num(r.n), agentArticle: r.agent_article, offeredArticle: r.top_article }))).slice(0, TOP_ROWS);
 
   const searchWhere = conditions(filter, { created: 'created_at', locale: 'locale' });
@@ -183,7 +189,7 @@ export async function buildReport(db: Db, dialect: DialectName, filter: ReportFi
   const searchesNoResult = await searchList(sql`result_count = 0`);
   const searchesNoClick = await searchList(sql`result_count > 0 and clicked_article_id is null`);
 
-  const articles = await articleFigures(db, filter);
+  const articles = await articleFigures(db, filter, days);
   const feedbackWhere = conditions(filter, { created: 'created_at', locale: 'locale', channel: 'channel' });
   const comments = (await rows<{ article_id: string; locale: string; helpful: unknown; comment: string; created_at: string }>(db, sql`
     select article_id, locale, helpful, comment, created_at from feedback where ${feedbackWhere} and comment is not null and comment <> ''
@@ -197,15 +203,13 @@ export async function buildReport(db: Db, dialect: DialectName, filter: ReportFi
 }
 
 /** Per article: views by source, feedback, and how often an answer from it was followed by a hand-over. */
-async function articleFigures(db: Db, filter: ReportFilter): Promise<Report['articles']> {
+async function articleFigures(db: Db, filter: ReportFilter, days: RawBuilder<unknown>): Promise<Report['articles']> {
   const viewWhere = conditions(filter, { created: 'created_at', locale: 'locale', channel: 'channel' });
-  const turnWhere = conditions(filter, { created: 'created_at', locale: 'locale', channel: 'channel' });
   const views = await rows<{ article_id: string; locale: string; channel: string; n: unknown }>(db, sql`
     select article_id, locale, channel, count(*) as n from article_views where ${viewWhere} group by article_id, locale, channel`);
   const answers = await rows<{ article_id: string; locale: string; n: unknown; handover: unknown }>(db, sql`
-    select top_article_id as article_id, locale, count(*) as n,
-      sum(case when outcome in ('asked_person', 'not_helpful') then 1 else 0 end) as handover
-    from bot_turns where ${turnWhere} and decision in ('answer', 'answer_with_alternatives') and top_article_id is not null group by top_article_id, locale`);
+    select article_id, locale, sum(answers) as n, sum(handovers) as handover
+    from article_answer_counts where ${days} group by article_id, locale`);
   const feedback = await rows<{ article_id: string; locale: string; yes: unknown; no: unknown }>(db, sql`
     select article_id, locale, sum(case when helpful = 1 then 1 else 0 end) as yes, sum(case when helpful = 0 then 1 else 0 end) as no
     from feedback where ${viewWhere} group by article_id, locale`);

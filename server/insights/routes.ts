@@ -60,9 +60,10 @@ export function filterOf(query: FilterQuery, now: Date): ReportFilter & { range:
     from = new Date(`${query.from}T00:00:00.000Z`);
     to = new Date(Date.parse(`${query.to}T00:00:00.000Z`) + DAY_MS);
   } else {
+    // the last N whole days (UTC), today included: bot figures are counted per day
     const days = range === 'custom' ? 30 : Number(range);
-    to = now;
-    from = new Date(now.getTime() - days * DAY_MS);
+    to = new Date(Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00.000Z`) + DAY_MS);
+    from = new Date(to.getTime() - days * DAY_MS);
   }
   return {
     range,

@@ -255,6 +255,36 @@ function migration006BotTurns(dialect: Dialect): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('help_searches_created').on('help_searches').columns(['created_at', 'locale']).execute();
+      // per-day counts kept up to date with every turn and follow-up: the report reads these, not a million rows
+      await db.schema.createTable('bot_turn_counts')
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('decision', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('picked_option', 'integer', (c) => c.notNull())
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('bot_turn_counts_key', ['day', 'locale', 'channel', 'decision', 'outcome', 'picked_option'])
+        .execute();
+      await db.schema.createTable('article_answer_counts')
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('article_id', 'text', (c) => c.notNull())
+        .addColumn('answers', 'integer', (c) => c.notNull())
+        .addColumn('handovers', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('article_answer_counts_key', ['day', 'locale', 'channel', 'article_id'])
+        .execute();
+      await db.schema.createTable('gap_counts')
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('wording', 'text', (c) => c.notNull())
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .addColumn('agent_article_id', 'text')
+        .addColumn('offered_article_id', 'text')
+        .addPrimaryKeyConstraint('gap_counts_key', ['day', 'locale', 'channel', 'wording'])
+        .execute();
       await db.schema.createIndex('conversations_created').on('conversations').columns(['created_at', 'channel', 'locale']).execute();
       await db.schema.createIndex('feedback_conversation').on('feedback').column('conversation_id').execute();
       await db.schema.createIndex('feedback_created').on('feedback').columns(['created_at', 'article_id']).execute();

@@ -222,11 +222,45 @@ export interface HelpSearchesTable {
   clicked_at: string | null;
   created_at: string;
 }
+/** Bot turns counted per day and kind, maintained on every turn and follow-up (outcome '' = none yet, option 0 = none). */
+export interface BotTurnCountsTable {
+  day: string;
+  locale: string;
+  channel: string;
+  decision: string;
+  outcome: string;
+  picked_option: number;
+  n: number;
+}
+
+/** Bot answers per article and day, and how many were followed by "not helpful" or "a person". */
+export interface ArticleAnswerCountsTable {
+  day: string;
+  locale: string;
+  channel: string;
+  article_id: string;
+  answers: number;
+  handovers: number;
+}
+
+/** Unconfident turns per lowercased wording and day (content gaps). */
+export interface GapCountsTable {
+  day: string;
+  locale: string;
+  channel: string;
+  wording: string;
+  n: number;
+  agent_article_id: string | null;
+  offered_article_id: string | null;
+}
 // --- end insights ---
 
 export interface Database {
   bot_turns: BotTurnsTable;
   help_searches: HelpSearchesTable;
+  bot_turn_counts: BotTurnCountsTable;
+  article_answer_counts: ArticleAnswerCountsTable;
+  gap_counts: GapCountsTable;
   outbox: OutboxTable;
   article_views: ArticleViewsTable;
   customers: CustomersTable;

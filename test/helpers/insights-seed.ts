@@ -2,6 +2,7 @@
 // each channel, bot turns with follow-ups, help-center searches, views, feedback. Deterministic.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/store/schema.js';
+import { TurnRepository } from '../../server/store/turns.js';
 
 function random(seed: number) {
   let s = seed >>> 0;
@@ -73,4 +74,5 @@ export async function seedInsightsDemo(db: Kysely<Database>, now: Date, days = 3
       await db.insertInto('feedback').values({ article_id: ARTICLES[d % ARTICLES.length], locale: 'en', helpful: d % 2, channel: 'web', comment: d % 2 ? null : 'The steps did not match what I see in my account.', conversation_id: null, created_at: iso(dayStart) }).execute();
     }
   }
+  await new TurnRepository(db).rebuildCounts(); // the turns went straight into bot_turns
 }
