@@ -105,6 +105,16 @@ describe('insights recording', { timeout: 120_000 }, () => {
     expect(turns[0].confidence).toBeLessThanOrEqual(1);
     expect(turns[0].raw_score).not.toBe(turns[0].confidence);
     expect(JSON.parse(turns[0].articles)[0]).toMatchObject({ id: 'change-account-details' });
+    // the daily counts kept turn by turn equal those recomputed from the rows
+    const counts = async () => ({
+      turns: await app.store.db.selectFrom('bot_turn_counts').selectAll().where('n', '<>', 0).orderBy(['decision', 'outcome']).execute(),
+      answers: await app.store.db.selectFrom('article_answer_counts').selectAll().orderBy('article_id').execute(),
+      gaps: await app.store.db.selectFrom('gap_counts').selectAll().orderBy('wording').execute(),
+    });
+    const incremental = await counts();
+    expect(incremental.turns.map((r) => [r.decision, r.outcome, r.n])).toContainEqual(['answer', 'helpful', 1]);
+    await app.repos.turns.rebuildCounts();
+    expect(await counts()).toEqual(incremental);
   });
 
   it('records help-center searches with the results shown and the click', async () => {
