@@ -24,7 +24,7 @@ function series(dialect: Store['dialect'], count: number) {
 
 /** an ISO timestamp i seconds-ish before NOW, spread over 90 days (text, like the app stores it) */
 function stamp(dialect: Store['dialect'], expression: string) {
-  const offset = `((${expression}) * 7919) % ${SPAN_SECONDS}`;
+  const offset = dialect === 'postgres' ? `((${expression})::bigint * 7919) % ${SPAN_SECONDS}` : `((${expression}) * 7919) % ${SPAN_SECONDS}`;
   return dialect === 'postgres'
     ? sql.raw(`to_char((timestamptz '${NOW.toISOString()}' - make_interval(secs => ${offset})) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
     : sql.raw(`strftime('%Y-%m-%dT%H:%M:%fZ', '${NOW.toISOString()}', '-' || (${offset}) || ' seconds')`);
@@ -89,6 +89,7 @@ async function run(name: 'sqlite' | 'postgres', turns: number): Promise<void> {
         const ms = performance.now() - started;
         if (res.statusCode !== 200) throw new Error(`/insights answered ${res.statusCode}`);
         if (i > 0) times.push(ms); // the first warms caches (handlebars compile, page cache)
+        if (process.env.INSIGHTS_PROFILE) console.log(`  ${range}: ${ms.toFixed(0)} ms, ${res.headers['server-timing']}, ${(res.body.length / 1024).toFixed(0)} KiB`);
       }
       times.sort((a, b) => a - b);
       const median = times[Math.floor(times.length / 2)];

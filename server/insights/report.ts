@@ -102,14 +102,22 @@ async function percentiles(db: Db, dialect: DialectName, filter: ReportFilter, f
 export async function buildReport(db: Db, dialect: DialectName, filter: ReportFilter): Promise<Report> {
   const conv = conditions(filter, { created: 'c.created_at', locale: 'c.locale', channel: 'c.channel' });
 
-  const dailyRows = await rows<{ day: string; channel: string; conversations: unknown; self_served: unknown; handed_over: unknown; rated: unknown; satisfied: unknown }>(db, sql`
-    select substr(c.created_at, 1, 10) as day, c.channel, count(*) as conversations,
+  const dailyRows = await rows<{ day: string; channel: string; reason: string | null; conversations: unknown; self_served: unknown; handed_over: unknown; rated: unknown; satisfied: unknown }>(db, sql`
+    select substr(c.created_at, 1, 10) as day, c.channel, c.escalation_reason as reason, count(*) as conversations,
       sum(case when c.queued_at is null and not exists (select 1 from feedback f where f.conversation_id = c.id and f.helpful = 0) then 1 else 0 end) as self_served,
       sum(case when c.queued_at is not null then 1 else 0 end) as handed_over,
       sum(case when c.rating is not null then 1 else 0 end) as rated,
       sum(case when c.rating >= 4 then 1 else 0 end) as satisfied
-    from conversations c where ${conv} group by substr(c.created_at, 1, 10), c.channel order by day, c.channel`);
-  const daily = dailyRows.map((r) => ({ day: r.day, channel: r.channel, conversations: num(r.conversations), selfServed: num(r.self_served) }));
+    from conversations c where ${conv} group by substr(c.created_at, 1, 10), c.channel, c.escalation_reason order by day, c.channel`);
+  const byDay = new Map<string, { day: string; channel: string; conversations: number; selfServed: number }>();
+  for (const r of dailyRows) {
+    const key = `${r.day} ${r.channel}`;
+    const d = byDay.get(key) ?? { day: r.day, channel: r.channel, conversations: 0, selfServed: 0 };
+    d.conversations += num(r.conversations);
+    d.selfServed += num(r.self_served);
+    byDay.set(key, d);
+  }
+  const daily = [...byDay.values()];
   // the period's figures per channel are sums of the daily groups (a handful of rows per day)
   const channelTotals = new Map<string, { conversations: number; selfServed: number; handedOver: number; rated: number; satisfied: number }>();
   for (const r of dailyRows) {
@@ -138,14 +146,21 @@ export async function buildReport(db: Db, dialect: DialectName, filter: ReportFi
     csat: rate(t.satisfied, t.rated),
   }));
 
-  const handoverRows = await rows<{ channel: string; reason: string | null; n: unknown }>(db, sql`
-    select c.channel, c.escalation_reason as reason, count(*) as n from conversations c
-    where ${conv} and c.queued_at is not null group by c.channel, c.escalation_reason order by c.channel, n desc, reason`);
+  // hand-overs by reason: summed from the daily query's groups (no second scan of conversations)
+  const reasonCounts = new Map<string, number>();
+  for (const r of dailyRows) {
+    if (num(r.handed_over) === 0) continue;
+    const key = `${r.channel}\u0000${r.reason ?? 'unknown'}`;
+    reasonCounts.set(key, (reasonCounts.get(key) ?? 0) + num(r.handed_over));
+  }
+  const handoverRows = [...reasonCounts.entries()]
+    .map(([key, n]) => ({ channel: key.split('\u0000')[0], reason: key.split('\u0000')[1], n }))
+    .sort((a, b) => a.channel.localeCompare(b.channel) || b.n - a.n || a.reason.localeCompare(b.reason));
   const handovers: Report['handovers'] = [];
   for (const channel of new Set(handoverRows.map((r) => r.channel))) {
     const mine = handoverRows.filter((r) => r.channel === channel);
     const shares = sharesOf(mine.map((r) => num(r.n)));
-    mine.forEach((r, i) => handovers.push({ channel, reason: r.reason ?? 'unknown', count: num(r.n), share: shares[i] }));
+    mine.forEach((r, i) => handovers.push({ channel, reason: r.reason, count: r.n, share: shares[i] }));
   }
 
   const days = dayConditions(filter);

@@ -265,6 +265,7 @@ function migration006BotTurns(dialect: Dialect): Migration {
         .addColumn('picked_option', 'integer', (c) => c.notNull())
         .addColumn('n', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('bot_turn_counts_key', ['day', 'locale', 'channel', 'decision', 'outcome', 'picked_option'])
+        .$call((t) => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t))
         .execute();
       await db.schema.createTable('article_answer_counts')
         .addColumn('day', 'text', (c) => c.notNull())
@@ -274,6 +275,7 @@ function migration006BotTurns(dialect: Dialect): Migration {
         .addColumn('answers', 'integer', (c) => c.notNull())
         .addColumn('handovers', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('article_answer_counts_key', ['day', 'locale', 'channel', 'article_id'])
+        .$call((t) => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t))
         .execute();
       await db.schema.createTable('gap_counts')
         .addColumn('day', 'text', (c) => c.notNull())
@@ -284,11 +286,13 @@ function migration006BotTurns(dialect: Dialect): Migration {
         .addColumn('agent_article_id', 'text')
         .addColumn('offered_article_id', 'text')
         .addPrimaryKeyConstraint('gap_counts_key', ['day', 'locale', 'channel', 'wording'])
+        .$call((t) => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t))
         .execute();
-      await db.schema.createIndex('conversations_created').on('conversations').columns(['created_at', 'channel', 'locale']).execute();
+      // covering: the report's conversation figures read the index alone
+      await db.schema.createIndex('conversations_report').on('conversations').columns(['created_at', 'channel', 'locale', 'queued_at', 'assigned_at', 'resolved_at', 'rating', 'escalation_reason', 'id']).execute();
       await db.schema.createIndex('feedback_conversation').on('feedback').column('conversation_id').execute();
       await db.schema.createIndex('feedback_created').on('feedback').columns(['created_at', 'article_id']).execute();
-      await db.schema.createIndex('article_views_created').on('article_views').columns(['created_at', 'article_id']).execute();
+      await db.schema.createIndex('article_views_report').on('article_views').columns(['created_at', 'channel', 'locale', 'article_id']).execute();
     },
   };
 }
