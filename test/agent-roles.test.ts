@@ -35,6 +35,8 @@ const MATRIX: Record<string, Who[]> = {
   'POST /api/agent/conversations/:id/transfer': CONVERSATIONS,
   'GET /api/agent/stream': CONVERSATIONS,
   'GET /api/agent/kb/search': EVERYONE,
+  'GET /api/agent/kb/learned': ['editor', 'admin'],
+  'DELETE /api/agent/kb/learned/:id': ['editor', 'admin'],
   'GET /api/agent/admin/agents': ADMINS,
   'POST /api/agent/admin/agents': ADMINS,
   'POST /api/agent/admin/agents/:id/password': ADMINS,
@@ -73,9 +75,12 @@ describe('roles on every agent route', () => {
       for (const route of routes) {
         // an action gets a conversation of its own (a claim must not meet one resolved a moment ago); reads share one
         const conversationId = route.method === 'POST' && route.url.includes('/conversations/') ? await queuedConversation(app) : shared;
-        const url = route.url.replace('/agents/:id', `/agents/${victim.id}`).replace(/:id/g, conversationId) + (route.url.endsWith('/search') ? '?q=card' : '');
+        const url = route.url.replace('/agents/:id', `/agents/${victim.id}`).replace('/learned/:id', '/learned/999999').replace(/:id/g, conversationId) + (route.url.endsWith('/search') ? '?q=card' : '');
         const body = url.endsWith('/role') ? { role: 'agent' } : url.endsWith('/password') ? { password: 'a new password' } : url.endsWith('/admin/agents') ? { login: `new-${role}`, name: 'New', role: 'agent', password: 'a new password' } : { text: 'hi' };
-        const response = route.method === 'POST' ? await client.post(url, body) : await client.get(url);
+        const response =
+          route.method === 'POST' ? await client.post(url, body)
+            : route.method === 'DELETE' ? await app.inject({ method: 'DELETE', url, headers: { cookie: client.cookie, 'x-csrf-token': client.csrfToken } })
+              : await client.get(url);
         const what = `${role}: ${route.method} ${url} -> ${response.statusCode} ${response.body.slice(0, 120)}`;
         if (MATRIX[`${route.method} ${route.url}`].includes(role)) {
           expect(response.statusCode, what).not.toBe(403);

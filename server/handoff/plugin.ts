@@ -65,6 +65,7 @@ export default fp(
       // learned evidence for editors (issue 11): in the agent API's scope, behind its session and CSRF hooks
       await scope.register(async (learned) => {
         learned.addHook('onRequest', auth.requireApiSession);
+        learned.addHook('onRequest', auth.requireRole); // issue 9's route roles, now that both are merged
         learned.addHook('preValidation', auth.requireCsrf);
         await learned.register(learnedApi);
       });

@@ -35,6 +35,7 @@ export default async function learnedApi(scope: FastifyInstance) {
     '/api/agent/kb/learned',
     {
       preHandler: editorsOnly,
+      config: { roles: ['editor', 'admin'] as const },
       schema: {
         tags,
         security,
@@ -55,6 +56,7 @@ export default async function learnedApi(scope: FastifyInstance) {
     '/api/agent/kb/learned/:id',
     {
       preHandler: editorsOnly,
+      config: { roles: ['editor', 'admin'] as const },
       schema: {
         tags,
         security,
