@@ -50,7 +50,7 @@ export function lineChart(options: { title: string; description: string; days: s
 export function barChart(options: { title: string; description: string; items: Array<{ label: string; value: number; note?: string }> }): string {
   const width = 640;
   const rowHeight = 26;
-  const m = { top: 4, right: 120, bottom: 4, left: 190 };
+  const m = { top: 4, right: 110, bottom: 4, left: 215 };
   const height = m.top + m.bottom + Math.max(1, options.items.length) * rowHeight;
   const x = scaleLinear().domain([0, Math.max(1, ...options.items.map((i) => i.value))]).range([0, width - m.left - m.right]);
   const y = scaleBand().domain(options.items.map((_, i) => String(i))).range([m.top, height - m.bottom]).padding(0.2);
