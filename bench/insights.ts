@@ -89,7 +89,7 @@ async function run(name: 'sqlite' | 'postgres', turns: number): Promise<void> {
         const ms = performance.now() - started;
         if (res.statusCode !== 200) throw new Error(`/insights answered ${res.statusCode}`);
         if (i > 0) times.push(ms); // the first warms caches (handlebars compile, page cache)
-        if (process.env.INSIGHTS_PROFILE) console.log(`  ${range}: ${ms.toFixed(0)} ms, ${res.headers['server-timing']}, ${(res.body.length / 1024).toFixed(0)} KiB`);
+        if (process.argv.includes('--verbose')) console.log(`  ${range}: ${ms.toFixed(0)} ms, ${res.headers['server-timing']}, ${(res.body.length / 1024).toFixed(0)} KiB`);
       }
       times.sort((a, b) => a - b);
       const median = times[Math.floor(times.length / 2)];

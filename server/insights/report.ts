@@ -83,10 +83,7 @@ function dayConditions(filter: ReportFilter): RawBuilder<unknown> {
 }
 
 async function rows<T>(db: Db, query: RawBuilder<T>): Promise<T[]> {
-  const started = performance.now();
-  const result = (await query.execute(db)).rows;
-  if (process.env.INSIGHTS_PROFILE) console.log(`${(performance.now() - started).toFixed(1)} ms  ${query.compile(db).sql.replace(/\s+/g, ' ').slice(0, 90)}`);
-  return result;
+  return (await query.execute(db)).rows;
 }
 
 /** nearest-rank median and 90th percentile of a duration, per channel */
