@@ -88,6 +88,34 @@ export interface LearningLog {
   record(event: { question: string; articleId: string; locale: Locale; source: 'customer_pick' | 'agent_insert'; conversationId: string | null }): Promise<unknown>;
 }
 
+/** The decision a bot turn recorded (policy decisions, plus a no-match that handed over). */
+export type TurnDecision = 'answer' | 'answer_with_alternatives' | 'suggest' | 'no_match' | 'hand_over';
+
+/** What the customer did after a bot turn (insights): recorded on that turn by the next one. */
+export type TurnFollowUp =
+  | { kind: 'picked'; option: number }
+  | { kind: 'helpful' }
+  | { kind: 'not_helpful' }
+  | { kind: 'asked_person' }
+  | { kind: 'asked_again' };
+
+/** Every bot turn in units that add up: the question, the decision, the offer, what came next. */
+export interface TurnLog {
+  record(turn: {
+    conversationId: string | null;
+    query: string;
+    locale: Locale;
+    channel: string;
+    decision: TurnDecision;
+    /** offered articles, in order, with their calibrated confidence */
+    articles: Array<{ id: string; confidence: number }>;
+    /** the engine's raw score of the top hit */
+    rawScore: number | null;
+  }): Promise<void>;
+  /** marks the conversation's latest bot turn that has no follow-up yet */
+  followUp(conversationId: string, followUp: TurnFollowUp): Promise<void>;
+}
+
 export interface FeedbackLog {
   record(event: { articleId: string; locale: Locale; helpful: boolean; channel: string; conversationId: string | null }): Promise<void>;
 }

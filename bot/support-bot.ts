@@ -14,6 +14,9 @@ import type {
   Locale,
   SearchLog,
   LearningLog,
+  TurnDecision,
+  TurnFollowUp,
+  TurnLog,
 } from './ports.js';
 import { decide as defaultDecide, type Decision, type PolicyOptions } from './policy.js';
 import { understand, detectLocale, Actions, type Intent } from './understanding.js';
@@ -61,6 +64,8 @@ export interface SupportBotDeps {
   feedbackLog: FeedbackLog;
   /** where a question whose suggestion the customer picked goes (learned evidence); optional */
   learningLog?: LearningLog;
+  /** every question turn and what the customer did next (insights); optional */
+  turnLog?: TurnLog;
   clock: Clock;
   conversationState: ConversationState;
   userState: UserState;
@@ -168,18 +173,22 @@ export class SupportBot extends ActivityHandler {
       case 'goodbye':
         return say(s.goodbye, 'small_talk');
       case 'human':
+        await this.followUp(conversationId, { kind: 'asked_person' });
         return this.escalate(context, data, locale, 'customer_request');
       case 'yes':
         if (!awaiting) return say(s.howCanIHelp, 'small_talk');
+        await this.followUp(conversationId, { kind: 'helpful' });
         await this.recordFeedback(context, data, locale, awaiting, true);
         data.misses = 0;
         return say(s.gladToHelp, 'feedback');
       case 'no':
         if (!awaiting) return say(s.howCanIHelp, 'small_talk');
+        await this.followUp(conversationId, { kind: 'not_helpful' });
         await this.recordFeedback(context, data, locale, awaiting, false);
         return this.escalate(context, data, locale, 'not_helpful');
       case 'not_helpful': {
         const article = awaiting ?? data.lastAnswered;
+        await this.followUp(conversationId, { kind: 'not_helpful' });
         if (article && !data.feedback.some((f) => f.articleId === article.id && !f.helpful)) {
           await this.recordFeedback(context, data, locale, article, false);
         }
@@ -188,6 +197,7 @@ export class SupportBot extends ActivityHandler {
       case 'show_article': {
         const article = data.suggested.find((a) => a.id === intent.articleId);
         if (!article) return say(s.howCanIHelp, 'small_talk');
+        await this.followUp(conversationId, { kind: 'picked', option: data.suggested.indexOf(article) + 1 });
         if (data.suggestedFor && this.deps.learningLog) {
           await this.deps.learningLog.record({ question: data.suggestedFor, articleId: article.id, locale, source: 'customer_pick', conversationId });
         }
@@ -196,6 +206,7 @@ export class SupportBot extends ActivityHandler {
       case 'none_of_these':
         return this.miss(context, data, locale);
       case 'question':
+        await this.followUp(conversationId, { kind: 'asked_again' });
         return this.question(context, data, locale, intent);
     }
   }
@@ -214,6 +225,7 @@ export class SupportBot extends ActivityHandler {
       score: top ? top.confidence : null,
       conversationId: context.activity.conversation.id,
     });
+    await this.recordTurn(context, locale, intent.text, decision, data, top?.score ?? null);
     if (decision.kind === 'answer') return this.answer(context, data, locale, articleRef(decision.article));
     if (decision.kind === 'answer_with_alternatives') {
       await this.answer(context, data, locale, articleRef(decision.article), decision.alternatives.map(articleRef));
@@ -252,6 +264,30 @@ export class SupportBot extends ActivityHandler {
       context,
       renderText(context.activity.channelId, s.rephrase, { locale, decision: 'no_match', quickReplies: [{ label: s.talkToPerson, action: Actions.human }] }),
     );
+  }
+
+  /** One row per question turn; a no-match that reaches the miss limit is recorded as the hand-over it causes. */
+  private async recordTurn(context: TurnContext, locale: Locale, query: string, decision: Decision, data: ConversationData, rawScore: number | null): Promise<void> {
+    if (!this.deps.turnLog) return;
+    const offered: KbHit[] =
+      decision.kind === 'answer' ? [decision.article]
+        : decision.kind === 'answer_with_alternatives' ? [decision.article, ...decision.alternatives]
+          : decision.kind === 'suggest' ? decision.articles.slice(0, 3)
+            : [];
+    const kind: TurnDecision = decision.kind === 'no_match' && data.misses + 1 >= this.deps.options.missesBeforeEscalation ? 'hand_over' : decision.kind;
+    await this.deps.turnLog.record({
+      conversationId: context.activity.conversation.id,
+      query,
+      locale,
+      channel: context.activity.channelId,
+      decision: kind,
+      articles: offered.map((h) => ({ id: h.id, confidence: h.confidence })),
+      rawScore,
+    });
+  }
+
+  private async followUp(conversationId: string, followUp: TurnFollowUp): Promise<void> {
+    await this.deps.turnLog?.followUp(conversationId, followUp);
   }
 
   private offered(data: ConversationData, articles: ArticleRef[]): void {

@@ -26,6 +26,7 @@ import handoff from './handoff/plugin.js';
 import outbox from './outbox/plugin.js';
 import twilioChannels from './channels/twilio/plugin.js';
 import shortLinks from './routes/short-links.js';
+import insightsRecording from './insights/recording.js';
 import { cleanText } from './plugins/clean-text.js';
 
 export interface AppOptions {
@@ -109,6 +110,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(webchat);
   await app.register(twilioChannels);
   await app.register(shortLinks);
+  await app.register(insightsRecording);
 
   return app;
 }

@@ -86,7 +86,7 @@ describe('roles on every agent route', () => {
       for (const route of routes) {
         // an action gets a conversation of its own (a claim must not meet one resolved a moment ago); reads share one
         const conversationId = route.method === 'POST' && route.url.includes('/conversations/') ? await queuedConversation(app) : shared;
-        const url = route.url.replace('/agents/:id', `/agents/${victim.id}`).replace('/canned-replies/:id', `/canned-replies/${cannedId}`).replace(/:id/g, conversationId) + (route.url.endsWith('/search') ? '?q=card' : '');
+        const url = route.url.replace('/agents/:id', `/agents/${victim.id}`).replace('/canned-replies/:id', `/canned-replies/${cannedId}`).replace('/learned/:id', '/learned/999999').replace(/:id/g, conversationId) + (route.url.endsWith('/search') ? '?q=card' : '');
         const body = url.endsWith('/role') ? { role: 'agent' } : url.endsWith('/password') ? { password: 'a new password' } : url.endsWith('/admin/agents') ? { login: `new-${role}`, name: 'New', role: 'agent', password: 'a new password' }
           : url.endsWith('/transfer') ? { agentId: victim.id, note: 'over to you' } : url.endsWith('/articles') ? { articleId: 'delivery-times' } : url.includes('/canned-replies') ? { title: 'Hi', body: 'Hello {{customer.name}}' }
           : url === '/api/agent/me' ? { locale: 'en' } : { text: 'hi' };

@@ -11,6 +11,7 @@ import { AgentAuth } from './auth.js';
 import loginRoutes from './login-routes.js';
 import consoleRoutes from './console-routes.js';
 import agentApi from './api.js';
+import insightsRoutes from '../insights/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,6 +61,8 @@ export default fp(
       await scope.register(loginRoutes, { auth });
       await scope.register(consoleRoutes, { auth });
       await scope.register(agentApi, { auth });
+      // insights for editors and admins (issue 14): pages with their own role check, CSRF on the forms
+      await scope.register(insightsRoutes, { auth });
     });
   },
   { name: 'handoff', dependencies: ['services', 'kb', 'security-headers'] },

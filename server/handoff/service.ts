@@ -12,11 +12,18 @@ import type { Identity } from '../store/customers.js';
 import type { Agent, Conversation, ConversationStatus } from '../store/schema.js';
 import type { Deliveries } from './delivery.js';
 import { isOpen, nextOpening } from './opening-hours.js';
+import { linkedArticles } from '../kb/learning.js';
 import { renderNotice, type HandoffNotice } from '../../bot/replies/index.js';
 import { estimateWaitMinutes, RECENT_CLAIMS } from './wait-estimate.js';
 import { stringsFor } from '../../bot/strings.js';
 
 /** A refused agent action, with the HTTP status the API answers with. */
+/** `{ kbArticles: [{ id, locale }] }` when an agent's text links help-center articles, else nothing. */
+function kbArticlesOf(text: string): { kbArticles?: Array<{ id: string; locale: string }> } {
+  const articles = linkedArticles(text);
+  return articles.length ? { kbArticles: articles } : {};
+}
+
 export class HandoffError extends Error {
   constructor(
     readonly statusCode: 404 | 409,
@@ -190,7 +197,8 @@ export class HandoffService implements Handoff {
       author: 'agent',
       text,
       agentId: agent.id,
-      payload: { agentName: agent.display_name },
+      // the KB articles the reply sends (the console's Insert puts their links in): insights know what an agent sent
+      payload: { agentName: agent.display_name, ...kbArticlesOf(text) },
       deliveryState: this.deps.deliveries.tracksState(conversation.channel) ? 'queued' : null,
     });
     await this.deliver(conversation, message);

@@ -36,6 +36,7 @@ export default fp(
       searchLog: { record: (event) => app.repos.analytics.recordSearch(event) },
       feedbackLog: { record: (event) => app.repos.analytics.recordFeedback(event) },
       learningLog: { record: (event) => app.repos.learned.record(event) },
+      turnLog: { record: (turn) => app.repos.turns.record(turn), followUp: (id, f) => app.repos.turns.followUp(id, f) },
       options: { missesBeforeEscalation: app.config.bot.missesBeforeEscalation },
     });
     const transcript: TranscriptStore<Message> = {

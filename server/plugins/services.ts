@@ -7,6 +7,7 @@ import { ConversationRepository } from '../store/conversations.js';
 import { CustomerRepository } from '../store/customers.js';
 import { AnalyticsRepository } from '../store/events.js';
 import { LearnedEvidenceRepository } from '../store/learned.js';
+import { TurnRepository } from '../store/turns.js';
 import type { EventBus } from '../events/bus.js';
 import { Transcript } from '../conversations/transcript.js';
 
@@ -20,6 +21,8 @@ export interface Repositories {
   analytics: AnalyticsRepository;
   /** questions usage tied to articles (issue 11) */
   learned: LearnedEvidenceRepository;
+  /** bot turns and help-center searches for insights (issue 14) */
+  turns: TurnRepository;
 }
 
 declare module 'fastify' {
@@ -54,6 +57,7 @@ export default fp<ServicesOptions>(
       customers: new CustomerRepository(store.db, now),
       analytics: new AnalyticsRepository(store.db, now),
       learned: new LearnedEvidenceRepository(store.db, now),
+      turns: new TurnRepository(store.db, now),
     });
     app.decorate('transcript', new Transcript(conversations, bus));
   },

@@ -113,7 +113,10 @@ export default fp(
         if (q) {
           const hits = relevantHits(q, await app.kb.search(q, locale, { limit: SEARCH_LIMIT }), (hit) => app.kb.article(hit.id, hit.locale));
           await recordSearch(app, request, { query: q, locale, topArticleId: hits[0]?.id ?? null, score: hits[0]?.score ?? null });
-          results = hits.map((hit) => ({ title: hit.title, href: articlePath(hit.id, locale), snippet: hit.snippet }));
+          const searchId = await recordHelpSearch(app, request, { query: q, locale, shown: hits.map((hit) => hit.id) });
+          // through the click counter when the search was recorded (insights: searches without a click)
+          const href = (id: string) => (searchId === null ? articlePath(id, locale) : `/help/click/${searchId}/${encodeURIComponent(id)}?lang=${encodeURIComponent(locale)}`);
+          results = hits.map((hit) => ({ title: hit.title, href: href(hit.id), snippet: hit.snippet }));
         }
         return page(reply, 'search.hbs', {
           ...frame(app, request, locale, (lang) => `/help/search?lang=${lang}${q ? `&q=${encodeURIComponent(q)}` : ''}`),
@@ -124,6 +127,20 @@ export default fp(
           results,
           resultCount: t.resultCount(results.length),
         });
+      });
+
+      // a search result's link: counts the click (insights), then the article
+      app.get('/help/click/:search/:id', {
+        schema: {
+          hide: true,
+          params: Type.Object({ search: Type.Integer({ minimum: 1, maximum: 2147483647 }), id: Type.String({ minLength: 1, maxLength: 200 }) }),
+          querystring: LangQuery,
+          response: { 303: Type.Null() },
+        },
+      }, async (request, reply) => {
+        const locale = localeFor(app, request, request.query.lang);
+        await app.repos.turns.recordHelpClick(request.params.search, request.params.id).catch((error) => request.log.error({ err: error }, 'recording a search click failed'));
+        return reply.redirect(articlePath(request.params.id, locale), 303);
       });
 
       app.get('/help/articles/:id', {
@@ -145,6 +162,9 @@ export default fp(
           return notFound(app, request, reply, locale);
         }
         const t = helpStrings(locale);
+        if (request.query.feedback === undefined) {
+          await app.repos.analytics.recordArticleView({ articleId: article.id, locale, channel: 'help_center' }).catch((error) => request.log.error({ err: error }, 'recording an article view failed'));
+        }
         return page(reply, 'article.hbs', {
           ...frame(app, request, locale, (lang) => (app.kb.article(id, lang) ? articlePath(id, lang) : `/help?lang=${lang}`)),
           pageTitle: article.title,
@@ -249,5 +269,15 @@ async function recordSearch(app: App, request: FastifyRequest, event: { query: s
     await app.repos.analytics.recordSearch({ ...event, channel: 'help-center', decision: null });
   } catch (error) {
     request.log.error({ err: error }, 'recording a search event failed');
+  }
+}
+
+/** Help-center searches with what they showed (insights); null when it could not be stored. */
+async function recordHelpSearch(app: App, request: FastifyRequest, search: { query: string; locale: string; shown: string[] }): Promise<number | null> {
+  try {
+    return await app.repos.turns.recordHelpSearch(search);
+  } catch (error) {
+    request.log.error({ err: error }, 'recording a help search failed');
+    return null;
   }
 }

@@ -239,7 +239,6 @@ function migration005CannedReplies(dialect: Dialect): Migration {
     },
   };
 }
-// --- end learned evidence ---
 
 const migration005ConversationPageUrl: Migration = {
   async up(db: Kysely<any>) {
@@ -247,6 +246,87 @@ const migration005ConversationPageUrl: Migration = {
   },
 };
 // --- end issue 13
+
+// --- 006_bot_turns (issue 14, insights): every bot turn and help-center search as a row that adds up,
+// with what the customer did next; indexes serve the report's range/channel/locale aggregates.
+function migration006BotTurns(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      const id = (col: any) => (dialect === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement());
+      await db.schema.createTable('bot_turns')
+        .addColumn('id', autoId(dialect), id)
+        .addColumn('conversation_id', 'text')
+        .addColumn('query', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('decision', 'text', (c) => c.notNull())
+        .addColumn('articles', 'text', (c) => c.notNull())
+        .addColumn('top_article_id', 'text')
+        .addColumn('confidence', 'real')
+        .addColumn('raw_score', 'real')
+        .addColumn('outcome', 'text')
+        .addColumn('picked_option', 'integer')
+        .addColumn('outcome_at', 'text')
+        .addColumn('agent_article_id', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('bot_turns_created').on('bot_turns').columns(['created_at', 'channel', 'locale']).execute();
+      await db.schema.createIndex('bot_turns_decision').on('bot_turns').columns(['decision', 'created_at']).execute();
+      await db.schema.createIndex('bot_turns_conversation').on('bot_turns').columns(['conversation_id', 'id']).execute();
+      await db.schema.createIndex('bot_turns_article').on('bot_turns').columns(['top_article_id', 'created_at']).execute();
+      await db.schema.createTable('help_searches')
+        .addColumn('id', autoId(dialect), id)
+        .addColumn('query', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('result_count', 'integer', (c) => c.notNull())
+        .addColumn('shown', 'text', (c) => c.notNull())
+        .addColumn('clicked_article_id', 'text')
+        .addColumn('clicked_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('help_searches_created').on('help_searches').columns(['created_at', 'locale']).execute();
+      // per-day counts kept up to date with every turn and follow-up: the report reads these, not a million rows
+      await db.schema.createTable('bot_turn_counts')
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('decision', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('picked_option', 'integer', (c) => c.notNull())
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('bot_turn_counts_key', ['day', 'locale', 'channel', 'decision', 'outcome', 'picked_option'])
+        .$call((t) => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t))
+        .execute();
+      await db.schema.createTable('article_answer_counts')
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('article_id', 'text', (c) => c.notNull())
+        .addColumn('answers', 'integer', (c) => c.notNull())
+        .addColumn('handovers', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('article_answer_counts_key', ['day', 'locale', 'channel', 'article_id'])
+        .$call((t) => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t))
+        .execute();
+      await db.schema.createTable('gap_counts')
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('wording', 'text', (c) => c.notNull())
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .addColumn('agent_article_id', 'text')
+        .addColumn('offered_article_id', 'text')
+        .addPrimaryKeyConstraint('gap_counts_key', ['day', 'locale', 'channel', 'wording'])
+        .$call((t) => (dialect === 'sqlite' ? t.modifyEnd(sql`without rowid`) : t))
+        .execute();
+      // covering: the report's conversation figures read the index alone
+      await db.schema.createIndex('conversations_report').on('conversations').columns(['created_at', 'channel', 'locale', 'queued_at', 'assigned_at', 'resolved_at', 'rating', 'escalation_reason', 'id']).execute();
+      await db.schema.createIndex('feedback_conversation').on('feedback').column('conversation_id').execute();
+      await db.schema.createIndex('feedback_created').on('feedback').columns(['created_at', 'article_id']).execute();
+      await db.schema.createIndex('article_views_report').on('article_views').columns(['created_at', 'channel', 'locale', 'article_id']).execute();
+    },
+  };
+}
+// --- end 006_bot_turns ---
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -262,6 +342,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '005_agent_locale': migration005AgentLocale,
         '005_canned_replies': migration005CannedReplies(dialect),
         '005_conversation_page_url': migration005ConversationPageUrl,
+        '006_bot_turns': migration006BotTurns(dialect),
       };
     },
   };

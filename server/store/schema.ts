@@ -197,7 +197,86 @@ export interface CannedRepliesTable {
   updated_at: string;
 }
 
+// --- insights (issue 14) ---
+/** What the customer did after a bot turn; null while nothing happened (read as "left"). */
+export type TurnOutcome = 'picked' | 'helpful' | 'not_helpful' | 'asked_person' | 'asked_again';
+
+/** One bot turn on any channel: the question, the decision, what was offered, and what came next. */
+export interface BotTurnsTable {
+  id: Generated<number>;
+  conversation_id: string | null;
+  query: string;
+  locale: string;
+  channel: string;
+  /** answer | answer_with_alternatives | suggest | no_match | hand_over */
+  decision: string;
+  /** JSON [{ id, confidence }] of the articles offered, in order */
+  articles: string;
+  top_article_id: string | null;
+  /** calibrated confidence (0..1) of the top hit */
+  confidence: number | null;
+  /** the engine's raw score of the top hit (comparable only within one search) */
+  raw_score: number | null;
+  outcome: TurnOutcome | null;
+  /** 1-based position of the picked suggestion when outcome = picked */
+  picked_option: number | null;
+  outcome_at: string | null;
+  /** the article an agent later sent in this conversation (KB insert) */
+  agent_article_id: string | null;
+  created_at: string;
+}
+
+/** One help-center search: what was shown and what was clicked. */
+export interface HelpSearchesTable {
+  id: Generated<number>;
+  query: string;
+  locale: string;
+  result_count: number;
+  /** JSON array of the article ids shown, in order */
+  shown: string;
+  clicked_article_id: string | null;
+  clicked_at: string | null;
+  created_at: string;
+}
+/** Bot turns counted per day and kind, maintained on every turn and follow-up (outcome '' = none yet, option 0 = none). */
+export interface BotTurnCountsTable {
+  day: string;
+  locale: string;
+  channel: string;
+  decision: string;
+  outcome: string;
+  picked_option: number;
+  n: number;
+}
+
+/** Bot answers per article and day, and how many were followed by "not helpful" or "a person". */
+export interface ArticleAnswerCountsTable {
+  day: string;
+  locale: string;
+  channel: string;
+  article_id: string;
+  answers: number;
+  handovers: number;
+}
+
+/** Unconfident turns per lowercased wording and day (content gaps). */
+export interface GapCountsTable {
+  day: string;
+  locale: string;
+  channel: string;
+  wording: string;
+  n: number;
+  agent_article_id: string | null;
+  offered_article_id: string | null;
+}
+// --- end insights ---
+
 export interface Database {
+  bot_turns: BotTurnsTable;
+  help_searches: HelpSearchesTable;
+  bot_turn_counts: BotTurnCountsTable;
+  article_answer_counts: ArticleAnswerCountsTable;
+  gap_counts: GapCountsTable;
   canned_replies: CannedRepliesTable;
   outbox: OutboxTable;
   article_views: ArticleViewsTable;
