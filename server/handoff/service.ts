@@ -88,6 +88,13 @@ export class HandoffService implements Handoff {
     return conversation?.status === 'queued' || conversation?.status === 'assigned';
   }
 
+  async humanStatus(conversationId: string): Promise<{ status: 'queued' | 'assigned'; awaitingContact?: boolean } | null> {
+    const conversation = await this.conversations.get(conversationId);
+    if (conversation?.status === 'assigned') return { status: 'assigned' };
+    if (conversation?.status !== 'queued') return null;
+    return { status: 'queued', awaitingContact: !conversation.callback_contact && !conversation.channel_address && !this.isOpen() };
+  }
+
   isOpen(): boolean {
     return isOpen(this.deps.openingHours, this.deps.clock.now());
   }
