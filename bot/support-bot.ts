@@ -263,6 +263,8 @@ export class SupportBot extends ActivityHandler {
 
   /** "No, that did not help": the runners-up if there are any, a rephrase and a person; the hand-over waits for the pick. */
   private async offerAfterNotHelpful(context: TurnContext, data: ConversationData, locale: Locale): Promise<void> {
+    // on the phone a menu of more articles is a burden: the caller is put through at once
+    if (context.activity.channelId === 'voice') return this.escalate(context, data, locale, 'not_helpful');
     const s = stringsFor(locale);
     const rejected = new Set(data.feedback.filter((f) => !f.helpful).map((f) => f.articleId));
     const alternatives = (data.nextSuggestions ?? []).filter((a) => !rejected.has(a.id)).slice(0, 3);
