@@ -87,13 +87,13 @@ describe('from the widget to the console and back', () => {
     await agentMessage.waitFor();
     expect(await agentMessage.locator('.who').textContent()).toBe('Anna');
 
-    // the customer's answer shows in the console (and the bot stays quiet)
+    // the customer's answer shows in the console (and the bot stays quiet while an agent has the conversation)
     await send(widget, 'Nach Österreich, bitte.');
     await transcript.locator('.message.author-customer', { hasText: 'Nach Österreich, bitte.' }).waitFor();
     const conversationId = await console_.evaluate(() => decodeURIComponent(location.hash.slice(3)));
     const stored = await suite.server.app.repos.conversations.messages(conversationId, { includeInternal: true });
-    const handedOverAt = stored.find((m) => m.payload?.escalation)!.seq;
-    expect(stored.filter((m) => m.author === 'bot' && m.seq > handedOverAt)).toEqual([]);
+    const claimedAt = stored.find((m) => m.payload?.agentJoined)!.seq;
+    expect(stored.filter((m) => (m.author === 'bot' || (m.author === 'system' && !m.internal && !m.payload)) && m.seq > claimedAt)).toEqual([]);
 
     // resolve: the widget asks for a rating
     await console_.getByRole('button', { name: 'Resolve' }).click();
