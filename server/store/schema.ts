@@ -164,7 +164,23 @@ export interface ArticleViewsTable {
   created_at: string;
 }
 
+// --- presence (issue 13)
+export interface AgentPresenceTable {
+  agent_id: number;
+  /** what the agent set in the console: online, away or offline */
+  chosen_state: string;
+  last_active_at: string;
+}
+
+export interface AgentConnectionsTable {
+  id: string;
+  agent_id: number;
+  last_seen: string;
+}
+
 export interface Database {
+  agent_presence: AgentPresenceTable;
+  agent_connections: AgentConnectionsTable;
   outbox: OutboxTable;
   article_views: ArticleViewsTable;
   customers: CustomersTable;
