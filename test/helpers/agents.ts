@@ -88,3 +88,8 @@ export async function ensureConsoleBundle(): Promise<void> {
   const { build } = await import('esbuild');
   await build({ entryPoints: [path.join(sources, 'index.ts')], outfile, bundle: true, minify: true, format: 'iife', target: ['es2020'], legalComments: 'none', logLevel: 'warning' });
 }
+
+/** An agent with the console open (as its socket records it): the team counts them online. */
+export async function agentOnline(app: FastifyInstance, agentId: number): Promise<string> {
+  return app.presence.connected(agentId);
+}
