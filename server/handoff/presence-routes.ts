@@ -1,4 +1,4 @@
-// GET/PUT /api/agent/presence: the agent's own presence, as the console's small control shows and sets it.
+// GET/POST /api/agent/presence: the agent's own presence, as the console's small control shows and sets it.
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -19,7 +19,7 @@ export default async function presenceRoutes(scope: FastifyInstance) {
     return { state: await app.presence.stateOf(agentId), onlineAgents: await app.presence.onlineCount() };
   });
 
-  app.put(
+  app.post(
     '/api/agent/presence',
     { config, schema: { tags, security, summary: 'Set yourself online, away or offline', body: PresenceBody, response: { 200: PresenceReply } } },
     async (request) => {

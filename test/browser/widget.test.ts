@@ -3,6 +3,7 @@
 // the phone layout, isolation from the host page's CSS, and untrusted text shown as text.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { addAgent, keepOnline } from '../helpers/agents.js';
 import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
 
 // one of the sample KB's alternative questions, so the bot answers with the article itself
@@ -13,7 +14,8 @@ const QUEUED_SUBTITLE = 'Ihre Anfrage liegt bei unserem Team';
 // tests share one server, so earlier tests' customers may still wait in the queue
 const QUEUE_POSITION = /Sie sind an Position \d+ der Warteschlange/;
 
-const suite = browserSuite();
+// a team member has the console open: customers who ask for a person queue
+const suite = browserSuite({ prepare: async (server) => keepOnline(server.app, (await addAgent(server.app, 'anna', 'Anna')).id) });
 let context: BrowserContext;
 
 beforeEach(async () => {

@@ -93,3 +93,9 @@ export async function ensureConsoleBundle(): Promise<void> {
 export async function agentOnline(app: FastifyInstance, agentId: number): Promise<string> {
   return app.presence.connected(agentId);
 }
+
+/** An agent whose console stays open for the rest of the run (refreshed like an open socket; the timer does not hold the process). */
+export async function keepOnline(app: FastifyInstance, agentId: number): Promise<void> {
+  const connection = await app.presence.connected(agentId);
+  setInterval(() => void app.presence.stillConnected([connection]).catch(() => {}), 10_000).unref();
+}

@@ -6,6 +6,7 @@ import { el, clear, timeAgo, clock } from './dom.js';
 import type { AgentMessage, ConversationDetail, ConversationSummary, Me, QueueItem, KbHit } from './types.js';
 import { Alerts } from './alerts.js';
 import { setUpTeam } from './team.js';
+import { setUpPresence } from './presence.js';
 
 // The page offers only what the role may do (the server enforces it anyway): editors get the knowledge base,
 // no queue; agents and admins handle conversations; admins also manage the team.
@@ -367,8 +368,11 @@ interface StreamEvent {
 }
 
 let retry = 0;
+/** the open stream, for the presence control's activity pings */
+let liveSocket: WebSocket | undefined;
 function connect() {
   const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/agent/stream`);
+  liveSocket = socket;
   socket.addEventListener('open', () => {
     retry = 0;
     document.body.dataset.live = 'true';
@@ -413,6 +417,7 @@ async function start() {
   const teamButton = document.getElementById('team-toggle') as HTMLButtonElement | null;
   if (teamButton) setUpTeam(teamButton, report);
   if (!handlesConversations) return;
+  setUpPresence(() => liveSocket, report);
   try {
     state.me = await api.get<Me>('/api/agent/me');
     await loadQueue();
