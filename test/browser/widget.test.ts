@@ -80,7 +80,7 @@ async function answerWithCard(widget: Locator, page?: Page): Promise<void> {
 
 // generous: two shared cores, and the bot answers from a real search index
 describe('the chat widget on the demo page', { timeout: 60_000 }, () => {
-  it('answers a German question with the right article card, hands over to a person on "Nein", and keeps the conversation across a reload', async () => {
+  it('answers a German question with the right article card, offers a person on "Nein", hands over when picked, and keeps the conversation across a reload', async () => {
     const page = await openDemo();
     const widget = widgetOf(page);
     await widget.getByRole('button', { name: 'Chat öffnen' }).click();
@@ -98,9 +98,11 @@ describe('the chat widget on the demo page', { timeout: 60_000 }, () => {
     expect(await quickReplies.getByRole('button').allTextContents()).toEqual(['Ja, das hat geholfen', 'Nein', 'Mit einem Mitarbeiter sprechen']);
 
     await quickReplies.getByRole('button', { name: 'Nein' }).click();
+    await widget.locator('.msg.bot', { hasText: 'Schade, dass das nicht geholfen hat' }).waitFor();
+    await quickReplies.getByRole('button', { name: 'Mit einem Mitarbeiter sprechen' }).click();
     await widget.locator('.msg.system', { hasText: QUEUE_POSITION }).waitFor();
     expect(await widget.locator('.subtitle').textContent()).toBe(QUEUED_SUBTITLE);
-    expect(await widget.locator('.msg.customer .bubble').last().textContent()).toBe('Nein');
+    expect(await widget.locator('.msg.customer .bubble').last().textContent()).toBe('Mit einem Mitarbeiter sprechen');
     // the answered quick replies are gone: they belonged to the previous question
     expect(await widget.locator('.choices:visible').count()).toBe(0);
 
