@@ -125,8 +125,9 @@ export class HandoffService implements Handoff {
   async escalate(ref: ConversationRef, botReason: EscalationReason, context: EscalationContext): Promise<EscalationOutcome> {
     // on the phone every hand-over is a transfer of the call: that is what the agents must act on
     const reason: EscalationReason = ref.channel === 'voice' ? 'voice_transfer' : botReason;
-    // outside opening hours, or in them with no agent online: the customer leaves a contact instead of waiting
-    const offline = !(await this.teamAvailable());
+    // outside opening hours, or in them with no agent online: the customer leaves a contact instead of waiting.
+    // A call is put through to the agents' phone line, which does not depend on who has the console open.
+    const offline = ref.channel === 'voice' ? !this.isOpen() : !(await this.teamAvailable());
     const moved = await this.deps.transcript.changeStatus(ref.conversationId, ['bot'], {
       status: 'queued',
       escalation_reason: reason,
