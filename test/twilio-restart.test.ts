@@ -91,14 +91,20 @@ describe('the outbox across a crash', () => {
     const queue = await (await fetch(`${first.url}/api/agent/queue`, { headers: { cookie: agent.cookie } })).json();
     const claim = await fetch(`${first.url}/api/agent/conversations/${queue.conversations[0].id}/claim`, { method: 'POST', headers: { cookie: agent.cookie, 'x-csrf-token': agent.csrfToken } });
     expect(claim.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    first.child.kill('SIGKILL');
-    await first.exited;
-
+    // wait until the first attempt has failed and the SMS waits for its retry, then kill the process
     const file = `sqlite:${path.join(dataDir, 'support-desk.sqlite')}`;
     let store = await openStore(file);
-    const [job] = await store.db.selectFrom('outbox').selectAll().execute();
+    let job: Awaited<ReturnType<typeof firstJob>>;
+    const firstJob = () => store.db.selectFrom('outbox').selectAll().executeTakeFirst();
+    for (let waited = 0; ; waited += 100) {
+      job = await firstJob();
+      if ((job?.state === 'queued' && job.attempts >= 1) || waited > 15_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await store.close();
+    first.child.kill('SIGKILL');
+    await first.exited;
+    if (!job) throw new Error('no SMS in the outbox');
     expect(job).toMatchObject({ state: 'queued', recipient: '+4915112345678', provider_id: null });
     expect(fake.requests).toHaveLength(0);
 

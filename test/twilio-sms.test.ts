@@ -118,6 +118,13 @@ describe('an SMS question', () => {
     await sms(app, GERMAN_MOBILE, 'Das Paket ist beschädigt', { NumMedia: '1', MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM1/Media/ME1', MediaContentType0: 'image/jpeg' });
     const message = await app.store.db.selectFrom('messages').selectAll().where('author', '=', 'customer').executeTakeFirstOrThrow();
     expect(JSON.parse(message.payload!).media).toEqual([{ url: 'https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM1/Media/ME1', contentType: 'image/jpeg' }]);
+    await addAgent(app, 'anna', 'Anna');
+    const anna = await logIn(app, 'anna');
+    const detail = (await anna.get(`/api/agent/conversations/${message.conversation_id}`)).json();
+    expect(detail.messages.find((m: any) => m.author === 'customer')).toMatchObject({
+      text: 'Das Paket ist beschädigt',
+      media: [{ url: 'https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM1/Media/ME1', contentType: 'image/jpeg' }],
+    });
   });
 });
 
@@ -166,9 +173,25 @@ describe('Twilio webhooks are signed', () => {
     expect(stored).toHaveLength(1);
   });
 
-  it('without TWILIO_* settings the SMS webhook does not exist', async () => {
-    const { app } = await start(MONDAY_MORNING);
-    expect((await app.inject({ method: 'POST', url: '/twilio/sms', payload: {} })).statusCode).toBe(404);
+  it('without TWILIO_* settings SMS and voice are off, with one log line that says how to turn them on', async () => {
+    const { Writable } = await import('node:stream');
+    const { buildApp } = await import('../server/app.js');
+    const { testConfig } = await import('../server/config.js');
+    const { createLogger } = await import('../server/logger.js');
+    const lines: string[] = [];
+    const destination = new Writable({ write: (chunk, _encoding, done) => void (lines.push(String(chunk)), done()) });
+    const config = testConfig({ LOG_LEVEL: 'info', DATABASE_URL: `sqlite:${path.join(tempDir(), 'off.sqlite')}` });
+    const app = await buildApp(config, { logger: createLogger(config, destination) });
+    try {
+      await app.ready();
+      expect((await app.inject({ method: 'POST', url: '/twilio/sms', payload: {} })).statusCode).toBe(404);
+      expect((await app.inject({ method: 'POST', url: '/twilio/voice', payload: {} })).statusCode).toBe(404);
+      const off = lines.filter((line) => line.includes('SMS and voice are off'));
+      expect(off).toHaveLength(1);
+      expect(off[0]).toContain('set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER');
+    } finally {
+      await app.close();
+    }
   });
 });
 
@@ -250,5 +273,37 @@ describe('hand-over and agent replies by SMS', () => {
     expect(await sms(app, GERMAN_MOBILE, 'START')).toEqual([]);
     await anna.post(`/api/agent/conversations/${id}/reply`, { text: 'Willkommen zurück' });
     await vi.waitFor(() => expect(twilio.sent.map((s) => s.body)).toContain('Willkommen zurück'));
+  });
+});
+
+describe('SMS on PostgreSQL', () => {
+  it('a question, a hand-over and an agent reply through the outbox, with the status callback', async (ctx) => {
+    const { skipWithoutPostgres, openPostgresStore } = await import('./helpers/services.js');
+    if (await skipWithoutPostgres()) return ctx.skip();
+    const { buildApp } = await import('../server/app.js');
+    const { testConfig } = await import('../server/config.js');
+    const twilio = await startFakeTwilio();
+    fakes.push(twilio);
+    const store = await openPostgresStore();
+    const app = await buildApp(testConfig({ ...twilioEnv(twilio), INITIAL_ADMIN_PASSWORD: 'x', OPENING_HOURS: 'mon-sun 00:00-24:00' }), { store });
+    try {
+      await app.ready();
+      const [answer] = await sms(app, GERMAN_MOBILE, 'Wie ändere ich mein Passwort?');
+      expect(answer).toMatch(/\/s\/[\w-]{7}\n/);
+      await sms(app, GERMAN_MOBILE, 'MENSCH');
+      await addAgent(app, 'anna', 'Anna');
+      const anna = await logIn(app, 'anna');
+      const [{ id }] = (await anna.get('/api/agent/queue')).json().conversations;
+      await anna.post(`/api/agent/conversations/${id}/claim`);
+      await anna.post(`/api/agent/conversations/${id}/reply`, { text: 'Hallo aus PostgreSQL' });
+      await vi.waitFor(() => expect(twilio.sent.map((s) => s.body)).toContain('Hallo aus PostgreSQL'));
+      const sid = twilio.sent.find((s) => s.body === 'Hallo aus PostgreSQL')!.sid;
+      expect((await signedPost(app, '/twilio/sms/status', { MessageSid: sid, MessageStatus: 'delivered' })).statusCode).toBe(204);
+      const messages = (await anna.get(`/api/agent/conversations/${id}`)).json().messages;
+      expect(messages.find((m: any) => m.text === 'Hallo aus PostgreSQL')).toMatchObject({ deliveryState: 'delivered' });
+    } finally {
+      await app.close();
+      await store.close();
+    }
   });
 });

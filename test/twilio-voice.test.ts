@@ -95,6 +95,14 @@ describe('a call', () => {
     expect(status.statusCode).toBe(204);
     const records = (await anna.get(`/api/agent/conversations/${queued.id}`)).json().messages.filter((m: any) => m.internal).map((m: any) => m.text);
     expect(records).toContain('Call ended: transferred (completed, 95 s)');
+
+    // after the call: the agent's written answer reaches the caller by SMS, the "has joined" notice does not
+    expect((await anna.post(`/api/agent/conversations/${queued.id}/claim`)).statusCode).toBe(200);
+    expect((await anna.post(`/api/agent/conversations/${queued.id}/reply`, { text: 'Hier noch der Link zum Formular.' })).statusCode).toBe(200);
+    await vi.waitFor(() => expect(twilio.sent.map((m) => m.body)).toContain('Hier noch der Link zum Formular.'));
+    expect(twilio.sent).toHaveLength(2);
+    const joined = (await anna.get(`/api/agent/conversations/${queued.id}`)).json().messages.find((m: any) => m.text === 'Anna ist jetzt für Sie da.');
+    expect(joined.deliveryState).toBeUndefined();
   });
 
   it('suggestions become a keypad menu, a key picks one; "nein" after the answer hands the call over', async () => {
@@ -113,6 +121,21 @@ describe('a call', () => {
     expect(transfer.Enqueue).toBeDefined();
     const conversation = await app.store.db.selectFrom('conversations').selectAll().executeTakeFirstOrThrow();
     expect(conversation).toMatchObject({ status: 'queued', escalation_reason: 'voice_transfer' });
+  });
+
+  it('a call step Twilio retries (same I-Twilio-Idempotency-Token) is stored and answered once', async () => {
+    const { app } = await setup();
+    const sid = callSid();
+    const greeting = await step(app, '/twilio/voice', { CallSid: sid, From: CALLER, To: OUR_NUMBER });
+    const params = { CallSid: sid, SpeechResult: 'Wie ändere ich mein Passwort?', Confidence: '0.9' };
+    const headers = { 'i-twilio-idempotency-token': 'b7f1c2d4-retry' };
+    const first = await signedPost(app, actionOf(greeting.Gather[0]), params, { headers });
+    const again = await signedPost(app, actionOf(greeting.Gather[0]), params, { headers });
+    expect(again.statusCode).toBe(200);
+    expect(said(parseTwiml(again.body).Response.Gather[0])).toBe(said(parseTwiml(first.body).Response.Gather[0]));
+    const asked = await app.store.db.selectFrom('messages').selectAll().where('author', '=', 'customer').execute();
+    expect(asked.map((m) => m.text)).toEqual(['Wie ändere ich mein Passwort?']);
+    expect(await app.store.db.selectFrom('messages').selectAll().where('author', '=', 'bot').execute()).toHaveLength(2);
   });
 
   it('without AGENT_PHONE_NUMBER the caller waits in the Twilio queue with a hold message', async () => {

@@ -12,6 +12,8 @@ import { requireTwilioSignature } from './twilio/signature.js';
 import { channelLocale, toE164 } from './twilio/phone.js';
 
 export const SMS_CHANNEL = 'sms';
+/** how long a status callback waits for the MessageSid it reports to be stored */
+const STATUS_WAIT_MS = 3000;
 
 const OPT_OUT = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'STOPP', 'ENDE', 'ABMELDEN', 'ABBESTELLEN', 'KUENDIGEN', 'KÜNDIGEN']);
 const OPT_IN = new Set(['START', 'UNSTOP', 'YES_START', 'ANMELDEN']);
@@ -138,7 +140,13 @@ export async function twilioSms(scope: FastifyInstance, { twilioConfig }: { twil
       const state = MessageStatus === 'delivered' ? 'delivered' : MessageStatus === 'sent' ? 'sent' : MessageStatus === 'failed' || MessageStatus === 'undelivered' ? 'failed' : undefined;
       if (state) {
         const reason = state === 'failed' ? `Twilio ${ErrorCode ?? ''}: ${ErrorMessage ?? MessageStatus}`.replace('Twilio : ', 'Twilio: ') : null;
-        const job = await app.outbox.repo.applyStatus(MessageSid, state, reason);
+        // the callback can overtake our own write of the MessageSid (it comes back in the REST response):
+        // wait a moment for it before calling the SMS unknown
+        let job = await app.outbox.repo.applyStatus(MessageSid, state, reason);
+        for (let waited = 0; !job && waited < STATUS_WAIT_MS; waited += 100) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          job = await app.outbox.repo.applyStatus(MessageSid, state, reason);
+        }
         if (!job) request.log.warn({ messageSid: MessageSid }, 'status callback for an SMS we do not know');
       }
       return reply.code(204).send(null);

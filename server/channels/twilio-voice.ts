@@ -168,7 +168,7 @@ export async function twilioVoice(scope: FastifyInstance, { twilioConfig }: { tw
       }
       const locale = channelLocale(twilioConfig.locale, from ?? '', locales) ?? (locales.includes('en') ? 'en' : (locales[0] ?? 'en'));
       const customerId = await app.inbound.identify(from ? [{ kind: 'phone', value: from }] : []);
-      const conversation = await app.repos.conversations.create({ customerId, channel: VOICE_CHANNEL, locale, channelAddress: from ?? null });
+      const conversation = await app.inbound.open({ customerId, channel: VOICE_CHANNEL, locale, channelAddress: from ?? null });
       await app.transcript.append(conversation.id, { author: 'system', text: `Incoming call from ${from ?? 'a withheld number'}`, internal: true, externalId: CallSid, payload: { call: { from: from ?? null } } });
       const { replies } = await app.inbound.greet(conversation, { locale });
       return gather(conversation, locale, spokenTexts(replies));

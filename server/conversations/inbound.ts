@@ -54,6 +54,11 @@ export class CustomerInbound {
     return this.deps.repos.customers.findOrCreate(identities, displayName ?? null);
   }
 
+  /** A new conversation (a web chat started, a call arriving): every channel opens one here. */
+  open(input: Parameters<Repositories['conversations']['create']>[0]): Promise<Conversation> {
+    return this.deps.repos.conversations.create(input);
+  }
+
   /**
    * The customer's open conversation on this channel and address, unless it has been quiet longer than
    * `idleHours`; else a new one. A resolved conversation is never continued.
@@ -62,7 +67,7 @@ export class CustomerInbound {
     const latest = await this.deps.repos.conversations.latestOpenOn(input.customerId, input.channel, input.address);
     const idleSince = this.deps.clock.now().getTime() - input.idleHours * 3_600_000;
     if (latest && Date.parse(latest.updated_at) >= idleSince) return { conversation: latest, opened: false };
-    const conversation = await this.deps.repos.conversations.create({ customerId: input.customerId, channel: input.channel, locale: input.locale, channelAddress: input.address });
+    const conversation = await this.open({ customerId: input.customerId, channel: input.channel, locale: input.locale, channelAddress: input.address });
     return { conversation, opened: true };
   }
 

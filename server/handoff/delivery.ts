@@ -7,17 +7,21 @@ import type { ConversationRepository } from '../store/conversations.js';
 import type { Conversation } from '../store/schema.js';
 
 export interface ChannelDelivery {
+  /** whether messages get a delivery state (queued, sent, delivered, failed): outbound channels such as SMS */
+  readonly tracksState: boolean;
   deliver(conversation: Conversation, message: Message): Promise<void>;
 }
 
 /** Web chat: the widget's WebSocket already receives every stored message from the bus; nothing more to do. */
 export const webDelivery: ChannelDelivery = {
+  tracksState: false,
   async deliver() {},
 };
 
 /** A channel nobody registered (e.g. SMS while Twilio is not configured): the message stays `queued`, visibly. */
 function unregistered(conversations: ConversationRepository, logger: Logger): ChannelDelivery {
   return {
+    tracksState: true,
     async deliver(conversation, message) {
       await conversations.setDeliveryState(message.id, 'queued');
       logger.warn({ conversationId: conversation.id, channel: conversation.channel, messageId: message.id }, 'no delivery registered for this channel: message not sent');
@@ -26,7 +30,7 @@ function unregistered(conversations: ConversationRepository, logger: Logger): Ch
 }
 
 export class Deliveries {
-  private readonly byChannel = new Map<string, ChannelDelivery>([['web', webDelivery]]);
+  private readonly byChannel = new Map<string, ChannelDelivery>();
   private readonly fallback: ChannelDelivery;
 
   constructor(conversations: ConversationRepository, logger: Logger) {
@@ -37,9 +41,9 @@ export class Deliveries {
     this.byChannel.set(channel, delivery);
   }
 
-  /** Whether messages on this channel go out by themselves (web) or need a delivery state. */
+  /** Whether messages on this channel get a delivery state (its delivery says so). */
   tracksState(channel: string): boolean {
-    return channel !== 'web';
+    return this.for(channel).tracksState;
   }
 
   for(channel: string): ChannelDelivery {

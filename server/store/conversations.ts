@@ -215,7 +215,7 @@ export class ConversationRepository {
     return rows.map(toMessage);
   }
 
-  async setDeliveryState(messageId: number, state: DeliveryState, externalId?: string): Promise<void> {
+  async setDeliveryState(messageId: number, state: DeliveryState | null, externalId?: string): Promise<void> {
     await this.db.updateTable('messages').set({ delivery_state: state, ...(externalId ? { external_id: externalId } : {}) }).where('id', '=', messageId).execute();
   }
 

@@ -92,8 +92,12 @@ describe('from the widget to the console and back', () => {
     await transcript.locator('.message.author-customer', { hasText: 'Nach Österreich, bitte.' }).waitFor();
     const conversationId = await console_.evaluate(() => decodeURIComponent(location.hash.slice(3)));
     const stored = await suite.server.app.repos.conversations.messages(conversationId, { includeInternal: true });
+    const handedOverAt = stored.find((m) => m.payload?.escalation)!.seq;
+    // after the hand-over record only the bot's hand-over sentence itself (worded from the handoff's outcome), nothing more
+    expect(stored.filter((m) => m.author === 'bot' && m.seq > handedOverAt).map((m) => m.payload?.decision)).toEqual(['escalate']);
+    // and once an agent has it, not even the "your message is with the team" acknowledgement
     const claimedAt = stored.find((m) => m.payload?.agentJoined)!.seq;
-    expect(stored.filter((m) => (m.author === 'bot' || (m.author === 'system' && !m.internal && !m.payload)) && m.seq > claimedAt)).toEqual([]);
+    expect(stored.filter((m) => m.author === 'system' && !m.internal && m.payload?.decision === 'with_the_team' && m.seq > claimedAt)).toEqual([]);
 
     // resolve: the widget asks for a rating
     await console_.getByRole('button', { name: 'Resolve' }).click();

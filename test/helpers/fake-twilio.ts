@@ -75,12 +75,12 @@ export function twilioEnv(fake: { url: string }, extra: Record<string, string> =
 }
 
 /** POSTs a webhook signed as Twilio signs it: over PUBLIC_URL + path and the form parameters. */
-export function signedPost(app: FastifyInstance, path: string, params: Record<string, string>, options: { signature?: string; token?: string } = {}) {
+export function signedPost(app: FastifyInstance, path: string, params: Record<string, string>, options: { signature?: string; token?: string; headers?: Record<string, string> } = {}) {
   const signature = options.signature ?? twilio.getExpectedTwilioSignature(options.token ?? AUTH_TOKEN, `${PUBLIC_URL}${path}`, params);
   return app.inject({
     method: 'POST',
     url: path,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature, ...options.headers },
     payload: new URLSearchParams(params).toString(),
   });
 }

@@ -35,13 +35,21 @@ export default fp(
       }),
     );
     const bySms: ChannelDelivery = {
+      tracksState: true,
       async deliver(conversation, message) {
         if (!conversation.channel_address) throw new Error(`conversation ${conversation.id} has no phone number to answer to`);
         await app.outbox.enqueue({ messageId: message.id, conversationId: conversation.id, channel: SMS_CHANNEL, recipient: conversation.channel_address, body: message.text });
       },
     };
     app.deliveries.register('sms', bySms);
-    app.deliveries.register('voice', bySms);
+    // a caller gets an agent's written answer by SMS; notices (agent joined, closed) belong to the call, not to texts
+    app.deliveries.register('voice', {
+      tracksState: true,
+      async deliver(conversation, message) {
+        if (message.author === 'agent') return bySms.deliver(conversation, message);
+        await app.repos.conversations.setDeliveryState(message.id, null);
+      },
+    });
     await app.register(twilioSms, { twilioConfig: config });
     await app.register(twilioVoice, { twilioConfig: config });
     app.log.info({ number: config.phoneNumber }, 'SMS and voice are on');

@@ -12,6 +12,7 @@ import { DuplicateMessageError, type Message } from '../../store/conversations.j
 import { verifyUser } from './identity.js';
 import type { ConversationEvent } from '../../events/bus.js';
 import { WEB_CHANNEL } from './webchat-adapter.js';
+import { webDelivery } from '../../handoff/delivery.js';
 import { ChatMessage, customerVisible, toChatMessage } from './messages.js';
 import { newToken, tokenMatches } from './tokens.js';
 import { ConversationRateLimit } from './conversation-limit.js';
@@ -38,6 +39,8 @@ export default fp(
   async (app) => {
     // the turn machinery (customer, conversation, bot turn in order) is every channel's: app.inbound
     const adapter = app.inbound.adapter(WEB_CHANNEL);
+    // agent and handoff messages reach the widget through the bus (the stream below): no delivery state
+    app.deliveries.register(WEB_CHANNEL, webDelivery);
     const perConversation = new ConversationRateLimit(app.config.chat.messagesPerMinute);
 
     /** The conversation a request may use: 401 without a token, 404 for a wrong token or unknown id. */
@@ -190,7 +193,7 @@ export default fp(
           const { locale, given, hint } = pickLocale(body.locale, request.headers['accept-language']);
           const { token, hash } = newToken();
           const claims = { name: body.customer?.name?.trim(), email: body.customer?.email?.trim(), phone: body.customer?.phone?.trim() };
-          const conversation = await app.repos.conversations.create({ customerId, channel: WEB_CHANNEL, locale, tokenHash: hash, claims });
+          const conversation = await app.inbound.open({ customerId, channel: WEB_CHANNEL, locale, tokenHash: hash, claims });
           const { replies } = await app.inbound.greet(conversation, { locale: given ? locale : undefined, localeHint: hint, customerName: body.customer?.name ?? '' });
           return reply.code(201).send({ conversationId: conversation.id, token, visitorId, locale, messages: customerVisible(replies) });
         },
