@@ -34,6 +34,8 @@ const MATRIX: Record<string, Who[]> = {
   'POST /api/agent/conversations/:id/resolve': CONVERSATIONS,
   'POST /api/agent/conversations/:id/transfer': CONVERSATIONS,
   'GET /api/agent/stream': CONVERSATIONS,
+  'GET /api/agent/presence': CONVERSATIONS,
+  'POST /api/agent/presence': CONVERSATIONS,
   'GET /api/agent/kb/search': EVERYONE,
   'GET /api/agent/admin/agents': ADMINS,
   'POST /api/agent/admin/agents': ADMINS,
