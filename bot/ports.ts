@@ -60,6 +60,11 @@ export type EscalationOutcome = Extract<HandoffOutcome, { kind: 'queued' | 'offl
 export interface Handoff {
   /** Whether a person owns this conversation now (queued or assigned): the bot then stays silent. */
   isWithHuman(conversationId: string): Promise<boolean>;
+  /**
+   * Where a conversation with a person stands: waiting in the queue or with an agent; null while with the bot.
+   * `awaitingContact`: queued outside opening hours without a contact yet (the handoff confirms one itself).
+   */
+  humanStatus(conversationId: string): Promise<{ status: 'queued' | 'assigned'; awaitingContact?: boolean } | null>;
   escalate(conversation: ConversationRef, reason: EscalationReason, context: EscalationContext): Promise<EscalationOutcome>;
 }
 

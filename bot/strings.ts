@@ -20,6 +20,13 @@ export interface BotStrings {
   rephrase: string;
   gladToHelp: string;
   somethingWentWrong: string;
+  // issue 13: while the customer waits, and "no, that did not help"
+  /** leads an article the bot found while the customer waits for a person */
+  whileYouWait: string;
+  notHelpfulOffer: string;
+  notHelpfulNoAlternatives: string;
+  rephraseButton: string;
+  rephrasePrompt: string;
 }
 
 const en: BotStrings = {
@@ -39,6 +46,11 @@ const en: BotStrings = {
   rephrase: 'Sorry, I could not find anything about that. Could you say it in other words?',
   gladToHelp: 'Great, glad I could help! Anything else?',
   somethingWentWrong: 'Sorry, something went wrong on our side. Please try again in a moment.',
+  whileYouWait: 'While you wait, this article may help:',
+  notHelpfulOffer: 'Sorry that did not help. Maybe one of these? You can also ask in other words, or talk to a person.',
+  notHelpfulNoAlternatives: 'Sorry that did not help. You can ask in other words, or talk to a person.',
+  rephraseButton: 'Ask in other words',
+  rephrasePrompt: 'Sure: what are you looking for? A few words about your situation help me find the right article.',
 };
 
 const de: BotStrings = {
@@ -58,6 +70,11 @@ const de: BotStrings = {
   rephrase: 'Dazu habe ich leider nichts gefunden. Können Sie es mit anderen Worten sagen?',
   gladToHelp: 'Schön, dass ich helfen konnte! Noch etwas?',
   somethingWentWrong: 'Entschuldigung, bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.',
+  whileYouWait: 'Während Sie warten, hilft Ihnen vielleicht dieser Artikel:',
+  notHelpfulOffer: 'Schade, dass das nicht geholfen hat. Vielleicht eines davon? Sie können Ihre Frage auch anders formulieren oder mit einem Mitarbeiter sprechen.',
+  notHelpfulNoAlternatives: 'Schade, dass das nicht geholfen hat. Sie können Ihre Frage anders formulieren oder mit einem Mitarbeiter sprechen.',
+  rephraseButton: 'Anders formulieren',
+  rephrasePrompt: 'Gern: Wonach suchen Sie? Ein paar Worte zu Ihrer Situation helfen mir, den richtigen Artikel zu finden.',
 };
 
 const tables: Record<string, BotStrings> = { en, de };

@@ -21,7 +21,9 @@ import type {
 import { decide as defaultDecide, type Decision, type PolicyOptions } from './policy.js';
 import { understand, detectLocale, Actions, type Intent } from './understanding.js';
 import { stringsFor } from './strings.js';
-import { renderAnswer, renderHandoff, renderSuggestions, renderText } from './replies/index.js';
+import { renderAnswer, renderHandoff, renderSuggestions, renderText, renderWaitingAnswer } from './replies/index.js';
+import { alreadyQueued, withTheTeam } from './replies/handoff-words.js';
+import { looksLikeSupportQuestion, nextSuggestions } from './hand-over-rules.js';
 
 /** What the bot remembers about one conversation (persisted by ConversationState). */
 export interface ConversationData {
@@ -40,6 +42,8 @@ export interface ConversationData {
   suggestedFor?: string;
   offeredArticleIds: string[];
   feedback: Array<{ articleId: string; helpful: boolean }>;
+  /** the runners-up of the last answered search, offered if the answer did not help */
+  nextSuggestions?: ArticleRef[];
 }
 
 /** What the bot remembers about the customer across conversations (persisted by UserState). */
@@ -71,6 +75,9 @@ export interface SupportBotDeps {
   userState: UserState;
   options: SupportBotOptions;
 }
+
+/** an e-mail address or a run of digits: the customer is leaving a contact */
+const LOOKS_LIKE_CONTACT = /@|\d[\d\s\-/().]{5,}\d/;
 
 function articleRef(hit: KbHit): ArticleRef {
   return { id: hit.id, title: hit.title, summary: hit.summary, url: hit.url, ...(hit.shortUrl ? { shortUrl: hit.shortUrl } : {}) };
@@ -148,8 +155,9 @@ export class SupportBot extends ActivityHandler {
 
   private async handleMessage(context: TurnContext): Promise<void> {
     const conversationId = context.activity.conversation.id;
-    // A person owns the conversation: the customer's message is in the transcript for them; the bot stays silent.
-    if (await this.deps.handoff.isWithHuman(conversationId)) return;
+    // An agent has the conversation: the customer's message is in the transcript for them; the bot stays silent.
+    const withHuman = await this.deps.handoff.humanStatus(conversationId);
+    if (withHuman?.status === 'assigned') return;
 
     const action = typeof context.activity.value?.action === 'string' ? (context.activity.value.action as string) : undefined;
     const intent = understand(context.activity.text, action);
@@ -159,6 +167,7 @@ export class SupportBot extends ActivityHandler {
     const channel = context.activity.channelId;
     const say = (text: string, decision: string, withPerson = false) =>
       this.send(context, renderText(channel, text, { locale, decision, quickReplies: withPerson ? [{ label: s.talkToPerson, action: Actions.human }] : undefined }));
+    if (withHuman) return this.whileQueued(context, data, locale, intent, withHuman.awaitingContact === true);
 
     const awaiting = data.awaitingFeedbackOn;
     data.awaitingFeedbackOn = undefined;
@@ -185,15 +194,17 @@ export class SupportBot extends ActivityHandler {
         if (!awaiting) return say(s.howCanIHelp, 'small_talk');
         await this.followUp(conversationId, { kind: 'not_helpful' });
         await this.recordFeedback(context, data, locale, awaiting, false);
-        return this.escalate(context, data, locale, 'not_helpful');
+        return this.offerAfterNotHelpful(context, data, locale);
       case 'not_helpful': {
         const article = awaiting ?? data.lastAnswered;
         await this.followUp(conversationId, { kind: 'not_helpful' });
         if (article && !data.feedback.some((f) => f.articleId === article.id && !f.helpful)) {
           await this.recordFeedback(context, data, locale, article, false);
         }
-        return this.escalate(context, data, locale, 'not_helpful');
+        return this.offerAfterNotHelpful(context, data, locale);
       }
+      case 'rephrase':
+        return say(s.rephrasePrompt, 'rephrase', true);
       case 'show_article': {
         const article = data.suggested.find((a) => a.id === intent.articleId);
         if (!article) return say(s.howCanIHelp, 'small_talk');
@@ -201,10 +212,12 @@ export class SupportBot extends ActivityHandler {
         if (data.suggestedFor && this.deps.learningLog) {
           await this.deps.learningLog.record({ question: data.suggestedFor, articleId: article.id, locale, source: 'customer_pick', conversationId });
         }
+        data.nextSuggestions = data.suggested.filter((a) => a.id !== article.id);
         return this.answer(context, data, locale, article);
       }
       case 'none_of_these':
-        return this.miss(context, data, locale);
+        // they read the candidates and none fit: a support question the KB lacks
+        return this.miss(context, data, locale, true);
       case 'question':
         await this.followUp(conversationId, { kind: 'asked_again' });
         return this.question(context, data, locale, intent);
@@ -226,6 +239,7 @@ export class SupportBot extends ActivityHandler {
       conversationId: context.activity.conversation.id,
     });
     await this.recordTurn(context, locale, intent.text, decision, data, top?.score ?? null);
+    data.nextSuggestions = top ? nextSuggestions(result, top.id, this.deps.options.policyOptions).map(articleRef) : [];
     if (decision.kind === 'answer') return this.answer(context, data, locale, articleRef(decision.article));
     if (decision.kind === 'answer_with_alternatives') {
       await this.answer(context, data, locale, articleRef(decision.article), decision.alternatives.map(articleRef));
@@ -238,7 +252,7 @@ export class SupportBot extends ActivityHandler {
       this.offered(data, data.suggested);
       return this.send(context, renderSuggestions(context.activity.channelId, data.suggested, locale));
     }
-    return this.miss(context, data, locale);
+    return this.miss(context, data, locale, looksLikeSupportQuestion(intent.text, result, this.deps.options.policyOptions));
   }
 
   private async answer(context: TurnContext, data: ConversationData, locale: Locale, article: ArticleRef, alternatives: ArticleRef[] = []): Promise<void> {
@@ -252,11 +266,20 @@ export class SupportBot extends ActivityHandler {
     await this.send(context, renderAnswer(context.activity.channelId, article, locale, alternatives));
   }
 
-  /** An unanswered turn: ask to rephrase, or hand over once the customer has tried often enough. */
-  private async miss(context: TurnContext, data: ConversationData, locale: Locale): Promise<void> {
+  /**
+   * An unanswered turn: ask to rephrase, or hand over once the customer has tried often enough with
+   * questions that look like support questions (bot/hand-over-rules.ts); small talk only gets the button.
+   */
+  private async miss(context: TurnContext, data: ConversationData, locale: Locale, supportLike: boolean): Promise<void> {
     const s = stringsFor(locale);
-    data.misses += 1;
     data.suggested = [];
+    if (!supportLike) {
+      return this.send(
+        context,
+        renderText(context.activity.channelId, s.rephrase, { locale, decision: 'off_topic', quickReplies: [{ label: s.talkToPerson, action: Actions.human }] }),
+      );
+    }
+    data.misses += 1;
     if (data.misses >= this.deps.options.missesBeforeEscalation) {
       return this.escalate(context, data, locale, 'no_answer');
     }
@@ -288,6 +311,62 @@ export class SupportBot extends ActivityHandler {
 
   private async followUp(conversationId: string, followUp: TurnFollowUp): Promise<void> {
     await this.deps.turnLog?.followUp(conversationId, followUp);
+  }
+
+  /** "No, that did not help": the runners-up if there are any, a rephrase and a person; the hand-over waits for the pick. */
+  private async offerAfterNotHelpful(context: TurnContext, data: ConversationData, locale: Locale): Promise<void> {
+    // on the phone a menu of more articles is a burden: the caller is put through at once
+    if (context.activity.channelId === 'voice') return this.escalate(context, data, locale, 'not_helpful');
+    const s = stringsFor(locale);
+    const rejected = new Set(data.feedback.filter((f) => !f.helpful).map((f) => f.articleId));
+    const alternatives = (data.nextSuggestions ?? []).filter((a) => !rejected.has(a.id)).slice(0, 3);
+    data.suggested = alternatives;
+    data.nextSuggestions = [];
+    this.offered(data, alternatives);
+    const quickReplies = [
+      ...alternatives.map((a) => ({ label: a.title, action: Actions.article(a.id) })),
+      { label: s.rephraseButton, action: Actions.rephrase },
+      { label: s.talkToPerson, action: Actions.human },
+    ];
+    const text = alternatives.length ? s.notHelpfulOffer : s.notHelpfulNoAlternatives;
+    await this.send(context, renderText(context.activity.channelId, text, { locale, decision: 'not_helpful', quickReplies }));
+  }
+
+  /**
+   * The customer waits for a person: every message is acknowledged once, a question the KB answers
+   * confidently also gets its article as help while they wait, and asking for a person again says where they stand.
+   */
+  private async whileQueued(context: TurnContext, data: ConversationData, locale: Locale, intent: Intent, awaitingContact: boolean): Promise<void> {
+    const channel = context.activity.channelId;
+    if (intent.kind === 'empty') return;
+    if (intent.kind === 'human') {
+      // escalating a queued conversation changes nothing and says where it stands
+      const ref: ConversationRef = { conversationId: context.activity.conversation.id, channel, locale };
+      const outcome = await this.deps.handoff.escalate(ref, 'customer_request', { offeredArticleIds: [...data.offeredArticleIds], feedback: [...data.feedback] });
+      const position = outcome.kind === 'queued' ? outcome.position : null;
+      return this.send(context, renderText(channel, alreadyQueued(locale, position), { locale, author: 'system', decision: 'already_queued' }));
+    }
+    // outside opening hours the handoff confirms a left contact itself: one acknowledgement, not two
+    if (awaitingContact && LOOKS_LIKE_CONTACT.test(context.activity.text ?? '')) return;
+    await this.send(context, renderText(channel, withTheTeam(locale), { locale, author: 'system', decision: 'with_the_team' }));
+    if (intent.kind !== 'question') return;
+    const decide = this.deps.options.decide ?? defaultDecide;
+    const result = await this.deps.knowledgeBase.search(intent.text, locale, { limit: this.deps.options.searchLimit ?? 5 });
+    const decision = decide(result, this.deps.options.policyOptions);
+    const top = result.hits[0];
+    await this.deps.searchLog.record({
+      query: intent.text,
+      locale,
+      channel,
+      decision: decision.kind === 'answer' ? 'answer_while_waiting' : decision.kind,
+      topArticleId: top?.id ?? null,
+      score: top ? top.confidence : null,
+      conversationId: context.activity.conversation.id,
+    });
+    if (decision.kind !== 'answer') return;
+    const article = articleRef(decision.article);
+    this.offered(data, [article]);
+    await this.send(context, renderWaitingAnswer(channel, article, locale));
   }
 
   private offered(data: ConversationData, articles: ArticleRef[]): void {

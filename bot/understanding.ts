@@ -13,6 +13,7 @@ export type Intent =
   | { kind: 'no' }
   | { kind: 'show_article'; articleId: string }
   | { kind: 'none_of_these' }
+  | { kind: 'rephrase' }
   | { kind: 'question'; text: string }
   | { kind: 'empty' };
 
@@ -22,6 +23,7 @@ export const Actions = {
   notHelpful: 'feedback:no',
   human: 'handoff',
   noneOfThese: 'suggest:none',
+  rephrase: 'rephrase',
   article: (id: string) => `article:${id}`,
 } as const;
 
@@ -57,6 +59,7 @@ export function understand(text: string | undefined, action?: string): Intent {
     if (action === Actions.notHelpful) return { kind: 'no' };
     if (action === Actions.human) return { kind: 'human' };
     if (action === Actions.noneOfThese) return { kind: 'none_of_these' };
+    if (action === Actions.rephrase) return { kind: 'rephrase' };
     if (action.startsWith('article:')) return { kind: 'show_article', articleId: action.slice('article:'.length) };
   }
   const raw = (text ?? '').trim();

@@ -78,6 +78,12 @@ export interface Config {
   // --- Twilio SMS and voice (twilio issue)
   /** null while TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER are not all set: the channels are off */
   twilio: TwilioConfig | null;
+  // --- waiting customers (issue 13)
+  waiting: {
+    /** AGENT_AWAY_AFTER_MINUTES: an agent with the console open but idle this long counts as away */
+    agentAwayAfterMinutes: number;
+  };
+  // --- end waiting customers
   sms: {
     /** an SMS after this many quiet hours opens a new conversation */
     idleHours: number;
@@ -267,6 +273,11 @@ export function loadConfig(env: Env = process.env): Config {
     },
     // --- Twilio SMS and voice (twilio issue)
     twilio: twilioConfig(env),
+    // --- waiting customers (issue 13)
+    waiting: {
+      agentAwayAfterMinutes: integer(env, 'AGENT_AWAY_AFTER_MINUTES', 10, 1, 24 * 60),
+    },
+    // --- end waiting customers
     sms: {
       idleHours: integer(env, 'SMS_CONVERSATION_IDLE_HOURS', 24, 1, 24 * 90),
     },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { appsPerTest } from './helpers/app.js';
-import { addAgent, logIn } from './helpers/agents.js';
+import { addAgent, agentOnline, logIn } from './helpers/agents.js';
 
 const MONDAY_MORNING = new Date('2026-11-23T09:00:00Z');
 const startAt = appsPerTest({ INITIAL_ADMIN_PASSWORD: 'x' });
@@ -46,7 +46,7 @@ describe('the agent API', () => {
 
   it('shows the whole conversation: bot turns with articles, feedback, the escalation, notes, and the customer on every channel', async () => {
     const { app } = await start();
-    await addAgent(app, 'anna', 'Anna');
+    await agentOnline(app, (await addAgent(app, 'anna', 'Anna')).id);
     const anna = await logIn(app, 'anna');
     const { conversationId, customerId } = await escalatedWebConversation(app, 'visitor-1', '+491701234567');
     // the same customer texted us earlier from the phone number they gave on the web
@@ -160,6 +160,7 @@ describe('the agent API', () => {
       '/api/agent/inbox',
       '/api/agent/kb/search',
       '/api/agent/me',
+      '/api/agent/presence',
       '/api/agent/queue',
     ]);
     for (const p of agentPaths) for (const op of Object.values(spec.paths[p]) as any[]) expect(op.tags).toEqual(['agent']);

@@ -44,6 +44,8 @@ const MATRIX: Record<string, Who[]> = {
   'PUT /api/agent/canned-replies/:id': ADMINS,
   'DELETE /api/agent/canned-replies/:id': ADMINS,
   'PATCH /api/agent/me': EVERYONE,
+  'GET /api/agent/presence': CONVERSATIONS,
+  'POST /api/agent/presence': CONVERSATIONS,
   'GET /api/agent/kb/search': EVERYONE,
   'GET /api/agent/kb/learned': CONTENT,
   'DELETE /api/agent/kb/learned/:id': CONTENT,

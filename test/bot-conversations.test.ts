@@ -27,6 +27,9 @@ function fakeHandoff() {
     async isWithHuman(id) {
       return withHuman.has(id);
     },
+    async humanStatus(id) {
+      return withHuman.has(id) ? { status: 'queued' } : null;
+    },
     async escalate(ref, reason, context) {
       withHuman.add(ref.conversationId);
       escalations.push({ conversationId: ref.conversationId, reason, context });

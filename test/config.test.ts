@@ -32,6 +32,13 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ IDENTITY_VERIFICATION_SECRET: 'short' })).toThrow(/IDENTITY_VERIFICATION_SECRET must be at least 32 characters/);
   });
 
+  it('counts an idle agent as away after AGENT_AWAY_AFTER_MINUTES (10 by default), and names the variable when it is not a number of minutes', () => {
+    expect(loadConfig({}).waiting.agentAwayAfterMinutes).toBe(10);
+    expect(loadConfig({ AGENT_AWAY_AFTER_MINUTES: '3' }).waiting.agentAwayAfterMinutes).toBe(3);
+    expect(() => loadConfig({ AGENT_AWAY_AFTER_MINUTES: 'soon' })).toThrow(/AGENT_AWAY_AFTER_MINUTES/);
+    expect(() => loadConfig({ AGENT_AWAY_AFTER_MINUTES: '0' })).toThrow(/AGENT_AWAY_AFTER_MINUTES/);
+  });
+
   it('switches the store to PostgreSQL for a postgres:// URL', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://db/support' }).databaseUrl).toBe('postgres://db/support');
   });

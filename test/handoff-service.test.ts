@@ -6,6 +6,7 @@ import { estimateWaitMinutes, DEFAULT_WAIT_MINUTES } from '../server/handoff/wai
 import { findContact, HandoffError, type EscalationRecord } from '../server/handoff/service.js';
 import { testConfig } from '../server/config.js';
 import { appsPerTest } from './helpers/app.js';
+import { agentOnline } from './helpers/agents.js';
 import { webReplies } from '../bot/replies/web.js';
 import type { EscalationOutcome } from '../bot/ports.js';
 
@@ -30,12 +31,24 @@ async function agent(app: FastifyInstance, login: string, name: string) {
   return (await app.agents.create({ login, displayName: name, passwordHash: await hashPassword('pw'), role: 'agent' }))!;
 }
 
+/** Agents with the console open: in opening hours customers queue for them (else they get the offline flow). */
+async function online(app: FastifyInstance, ...names: string[]) {
+  const agents = [];
+  for (const name of names) {
+    const a = await agent(app, name.toLowerCase(), name);
+    await agentOnline(app, a.id);
+    agents.push(a);
+  }
+  return agents;
+}
+
 const ref = (c: { id: string; locale: string }) => ({ conversationId: c.id, channel: 'web', locale: c.locale });
 const noContext = { offeredArticleIds: [], feedback: [] };
 
 describe('escalation inside opening hours', () => {
   it('queues the conversation with its reason and what the bot offered, and tells the customer in German where they stand', async () => {
     const { app } = await start(MONDAY_MORNING);
+    await online(app, 'Team');
     const conversation = await newConversation(app, 'de');
     const outcome = await app.handoff.escalate(ref(conversation), 'not_helpful', {
       offeredArticleIds: ['card-arrival', 'card-lost'],
@@ -58,15 +71,16 @@ describe('escalation inside opening hours', () => {
 
   it('keeps the language the bot detected for the agents, when it differs from the one the conversation started with', async () => {
     const { app } = await start(MONDAY_MORNING);
+    await online(app, 'Team');
     const conversation = await newConversation(app, 'de');
     const outcome = await app.handoff.escalate({ ...ref(conversation), locale: 'en' }, 'customer_request', noContext);
     expect(shown(outcome, 'en').join(' ')).toMatch(/queue/i);
     expect((await app.repos.conversations.get(conversation.id))?.locale).toBe('en');
   });
 
-  it('tells the next customer, in English, that they are second, with a wait from recent claim times', async () => {
+  it('tells the next customer, in English, that they are second, with a wait from recent claim times shared among the agents online', async () => {
     const { app, clock } = await start(MONDAY_MORNING);
-    const anna = await agent(app, 'anna', 'Anna');
+    const [anna, ben] = await online(app, 'Anna', 'Ben');
     // history: three customers waited 2, 4 and 12 minutes -> median 4
     for (const minutes of [2, 4, 12]) {
       const earlier = await newConversation(app, 'de');
@@ -81,12 +95,49 @@ describe('escalation inside opening hours', () => {
     clock.current = new Date(MONDAY_MORNING.getTime() + 1000);
     const second = await newConversation(app, 'en');
     const outcome = await app.handoff.escalate(ref(second), 'customer_request', noContext);
+    // two agents online, each takes the next customer about every 4 minutes: number 2 waits about 4
     expect(outcome).toMatchObject({ kind: 'queued', position: 2, waitMinutes: 4 });
     expect(shown(outcome, 'en').join(' ')).toContain('You are number 2 in the queue. The expected wait is about 4 minutes.');
+    // Ben steps away: Anna alone takes both, number 2 waits twice as long
+    await app.presence.choose(ben.id, 'away');
+    clock.current = new Date(MONDAY_MORNING.getTime() + 2000);
+    const third = await newConversation(app, 'en');
+    expect(await app.handoff.escalate(ref(third), 'customer_request', noContext)).toMatchObject({ kind: 'queued', position: 3, waitMinutes: 12 });
+  });
+
+  it('in opening hours with no agent online the customer gets the offline flow (leave a contact), without a made-up wait', async () => {
+    const { app } = await start(MONDAY_MORNING);
+    const anna = await agent(app, 'anna', 'Anna');
+    const conversation = await newConversation(app, 'de');
+    const outcome = await app.handoff.escalate(ref(conversation), 'customer_request', noContext);
+    expect(outcome).toEqual({ kind: 'offline', reason: 'customer_request', nextOpening: null, timeZone: 'Europe/Berlin' });
+    expect(shown(outcome, 'de').join(' ')).toContain('E-Mail-Adresse oder Telefonnummer');
+    expect(shown(outcome, 'de').join(' ')).not.toMatch(/Position|Kollege/);
+    // the console opens: the next customer queues, and a closed console takes the agent offline again
+    const connection = await agentOnline(app, anna.id);
+    expect(await app.presence.stateOf(anna.id)).toBe('online');
+    expect((await app.handoff.escalate(ref(await newConversation(app, 'de')), 'customer_request', noContext)).kind).toBe('queued');
+    await app.presence.disconnected(connection);
+    expect(await app.presence.stateOf(anna.id)).toBe('offline');
+    expect((await app.handoff.escalate(ref(await newConversation(app, 'de')), 'customer_request', noContext)).kind).toBe('offline');
+  });
+
+  it('an agent idle longer than AGENT_AWAY_AFTER_MINUTES is away, and activity brings them back', async () => {
+    const { app, clock } = await start(MONDAY_MORNING, { AGENT_AWAY_AFTER_MINUTES: '5' });
+    const anna = await agent(app, 'anna', 'Anna');
+    const connection = await agentOnline(app, anna.id);
+    clock.current = new Date(MONDAY_MORNING.getTime() + 6 * 60_000);
+    await app.presence.stillConnected([connection]); // the console is still open, nobody touched it
+    expect(await app.presence.stateOf(anna.id)).toBe('away');
+    expect(await app.presence.onlineCount()).toBe(0);
+    await app.presence.active(anna.id);
+    expect(await app.presence.stateOf(anna.id)).toBe('online');
+    expect(await app.presence.onlineCount()).toBe(1);
   });
 
   it('escalating twice changes nothing and repeats where the customer stands', async () => {
     const { app } = await start(MONDAY_MORNING);
+    await online(app, 'Team');
     const conversation = await newConversation(app, 'en');
     await app.handoff.escalate(ref(conversation), 'customer_request', noContext);
     const again = await app.handoff.escalate(ref(conversation), 'no_answer', noContext);
@@ -183,7 +234,7 @@ describe('agent actions', () => {
 
   it('hand back returns the conversation to the bot and tells the customer', async () => {
     const { app } = await start(MONDAY_MORNING);
-    const anna = await agent(app, 'anna', 'Anna');
+    const [anna] = await online(app, 'Anna');
     const conversation = await newConversation(app, 'de');
     await app.handoff.escalate(ref(conversation), 'customer_request', noContext);
     await app.handoff.claim(conversation.id, anna);

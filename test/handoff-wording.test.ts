@@ -2,6 +2,7 @@
 // and outside opening hours no promise of a colleague who is not there.
 import { describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { addAgent, agentOnline } from './helpers/agents.js';
 import { appsPerTest } from './helpers/app.js';
 
 // Monday 23 Nov 2026 10:00 in Berlin: open; Saturday 21 Nov 2026 18:00 in Berlin: closed
@@ -24,6 +25,7 @@ async function askForPerson(app: FastifyInstance, locale: string, text: string):
 describe('hand-over wording on the web', () => {
   it('in opening hours: one sentence hands over, the next says where the customer stands', async () => {
     const { app } = await start(MONDAY_MORNING);
+    await agentOnline(app, (await addAgent(app, 'anna', 'Anna')).id);
     const texts = await askForPerson(app, 'en', 'I want to talk to a person');
     expect(texts.filter((t) => /passing you on|handing you over|colleague|person from our team/i.test(t))).toHaveLength(1);
     expect(texts.join(' ')).toContain('You are number 1 in the queue.');

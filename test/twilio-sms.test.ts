@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { appsPerTest, type MovableClock } from './helpers/app.js';
-import { addAgent, logIn } from './helpers/agents.js';
+import { addAgent, logIn, agentOnline } from './helpers/agents.js';
 import { tempDir } from './helpers/services.js';
 import { PUBLIC_URL, signedPost, smsParams, smsReplies, startFakeTwilio, twilioEnv, type FakeTwilio } from './helpers/fake-twilio.js';
 import { smsSegments } from '../bot/replies/sms-length.js';
@@ -201,10 +201,11 @@ describe('hand-over and agent replies by SMS', () => {
     // what the agents' live stream is told about deliveries
     const deliveries: Array<{ state: string; error: string | null }> = [];
     app.bus.subscribe('*', (event) => event.type === 'delivery' && deliveries.push({ state: event.state, error: event.error }));
+    const annaAgent = await addAgent(app, 'anna', 'Anna');
+    await agentOnline(app, annaAgent.id);
     const [handedOver] = await sms(app, GERMAN_MOBILE, 'AGENT');
     expect(handedOver).toContain('Ich gebe Sie an einen Kollegen weiter');
     expect(handedOver).toContain('Position 1 der Warteschlange');
-    await addAgent(app, 'anna', 'Anna');
     const anna = await logIn(app, 'anna');
     const queue = (await anna.get('/api/agent/queue')).json().conversations;
     expect(queue).toHaveLength(1);

@@ -76,3 +76,19 @@ export function noticeText(outcome: Exclude<HandoffOutcome, { kind: 'queued' | '
 export function joinSentences(...parts: string[]): string {
   return parts.filter(Boolean).join(' ');
 }
+
+// issue 13: while the customer waits for a person
+
+/** Every message a queued customer writes gets this once: somebody will read it. */
+export function withTheTeam(locale: Locale): string {
+  return language(locale) === 'de'
+    ? 'Ihre Nachricht liegt unserem Team vor. Wir antworten Ihnen hier, sobald jemand frei ist.'
+    : 'Your message is with the team. We will answer here as soon as someone is free.';
+}
+
+/** Asking for a person again while queued: where they stand, without a second hand-over. */
+export function alreadyQueued(locale: Locale, position: number | null): string {
+  const de = language(locale) === 'de';
+  if (position === null) return de ? 'Sie sind bereits in der Warteschlange.' : "You're already in the queue.";
+  return de ? `Sie sind bereits in der Warteschlange, an Position ${position}.` : `You're already in the queue, at number ${position}.`;
+}

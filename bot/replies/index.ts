@@ -7,6 +7,7 @@ import type { ArticleRef, EscalationOutcome, HandoffOutcome, Locale, ReplyOption
 import { webReplies } from './web.js';
 import { smsReplies } from './sms.js';
 import { voiceReplies } from './voice.js';
+import { stringsFor } from '../strings.js';
 
 export { withTranscript, transcriptEntryOf } from './transcript-entry.js';
 
@@ -19,6 +20,8 @@ export interface ReplyRenderer {
   text(text: string, options: TextOptions): Partial<Activity>[];
   /** the bot handed the conversation over: say why (once), and queued with position and wait, or offline */
   handoff(outcome: EscalationOutcome, locale: Locale): Partial<Activity>[];
+  /** an article the bot found while the customer waits for a person: help, not the answer (no "did this answer?") */
+  waitingAnswer?(article: ArticleRef, locale: Locale): Partial<Activity>[];
   /** a notice the handoff stores outside a bot turn (agent joined, handed back, resolved, contact recorded) */
   notice(outcome: HandoffNotice, locale: Locale): string;
 }
@@ -53,6 +56,14 @@ export function renderHandoff(channel: string, outcome: EscalationOutcome, local
 
 export function renderNotice(channel: string, outcome: HandoffNotice, locale: Locale): string {
   return rendererFor(channel).notice(outcome, locale);
+}
+
+export function renderWaitingAnswer(channel: string, article: ArticleRef, locale: Locale): Partial<Activity>[] {
+  const renderer = rendererFor(channel);
+  if (renderer.waitingAnswer) return renderer.waitingAnswer(article, locale);
+  // channels without a card: the lead, the title, the summary and the link as one text
+  const text = `${stringsFor(locale).whileYouWait} ${article.title}. ${article.summary} ${article.shortUrl ?? article.url}`;
+  return renderer.text(text, { locale, decision: 'answer_while_waiting' });
 }
 
 export function renderText(channel: string, text: string, options: TextOptions): Partial<Activity>[] {

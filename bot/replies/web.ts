@@ -39,6 +39,12 @@ export const webReplies: ReplyRenderer = {
     ];
   },
 
+  waitingAnswer(article, locale) {
+    const s = stringsFor(locale);
+    const card = CardFactory.heroCard(article.title, article.summary, [], [{ type: ActionTypes.OpenUrl, title: s.readArticle, value: article.url }]);
+    return [withTranscript({ type: 'message', text: s.whileYouWait, attachments: [card] }, { author: 'bot', payload: { articles: [article], decision: 'answer_while_waiting' } })];
+  },
+
   suggestions(articles, locale) {
     const s = stringsFor(locale);
     const suggestions: ReplyOption[] = articles.map((a) => ({ label: a.title, action: Actions.article(a.id) }));

@@ -16,6 +16,7 @@ import learnedApi from '../kb/learned-api.js';
 import inboxApi from './inbox-api.js';
 import { queueItems } from './queue-items.js';
 import { consoleLocale } from './console/strings.js';
+import presenceRoutes from './presence-routes.js';
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
 const TextBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) });
@@ -231,4 +232,5 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
   await app.register(adminApi, { auth });
   await app.register(learnedApi);
   await app.register(inboxApi, { lookups });
+  await app.register(presenceRoutes);
 }

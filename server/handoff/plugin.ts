@@ -6,6 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import { AgentRepository } from '../store/agents.js';
 import { Deliveries } from './delivery.js';
 import { HandoffService } from './service.js';
+import { DatabasePresence, type Presence } from './presence.js';
 import { ensureFirstAdmin } from './first-admin.js';
 import { AgentAuth } from './auth.js';
 import loginRoutes from './login-routes.js';
@@ -19,6 +20,8 @@ declare module 'fastify' {
     agents: AgentRepository;
     /** how each channel delivers agent and handoff messages; channels register theirs */
     deliveries: Deliveries;
+    /** which agents are online, away or offline (issue 13) */
+    presence: Presence;
   }
 }
 
@@ -26,6 +29,7 @@ export default fp(
   async (app) => {
     const agents = new AgentRepository(app.store.db, () => app.clock.now().toISOString());
     const deliveries = new Deliveries(app.repos.conversations, app.log);
+    const presence = new DatabasePresence(app.store.db, app.clock, { awayAfterMinutes: app.config.waiting.agentAwayAfterMinutes });
     const handoff = new HandoffService({
       repos: app.repos,
       agents,
@@ -33,11 +37,13 @@ export default fp(
       clock: app.clock,
       openingHours: app.config.openingHours,
       deliveries,
+      presence,
       logger: app.log,
     });
     app.decorate('agents', agents);
     app.decorate('handoff', handoff);
     app.decorate('deliveries', deliveries);
+    app.decorate('presence', presence);
 
     // Outside opening hours a queued customer's message may carry the e-mail or phone number for the answer.
     const unsubscribe = app.bus.subscribe('*', (event) => {

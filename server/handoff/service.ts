@@ -14,8 +14,9 @@ import type { Deliveries } from './delivery.js';
 import { isOpen, nextOpening } from './opening-hours.js';
 import { linkedArticles } from '../kb/learning.js';
 import { renderNotice, type HandoffNotice } from '../../bot/replies/index.js';
-import { estimateWaitMinutes, RECENT_CLAIMS } from './wait-estimate.js';
 import { stringsFor } from '../../bot/strings.js';
+import { DEFAULT_WAIT_MINUTES, estimateQueueWaitMinutes, RECENT_CLAIMS } from './wait-estimate.js';
+import type { Presence } from './presence.js';
 
 /** A refused agent action, with the HTTP status the API answers with. */
 /** `{ kbArticles: [{ id, locale }] }` when an agent's text links help-center articles, else nothing. */
@@ -59,6 +60,8 @@ export interface HandoffDependencies {
   clock: Clock;
   openingHours: Config['openingHours'];
   deliveries: Deliveries;
+  /** which agents are online: the wait estimate, and no agent online means the offline flow */
+  presence: Presence;
   logger: Logger;
 }
 
@@ -96,13 +99,30 @@ export class HandoffService implements Handoff {
     return conversation?.status === 'queued' || conversation?.status === 'assigned';
   }
 
+  async humanStatus(conversationId: string): Promise<{ status: 'queued' | 'assigned'; awaitingContact?: boolean } | null> {
+    const conversation = await this.conversations.get(conversationId);
+    if (conversation?.status === 'assigned') return { status: 'assigned' };
+    if (conversation?.status !== 'queued') return null;
+    return { status: 'queued', awaitingContact: !conversation.callback_contact && !conversation.channel_address && !(await this.teamAvailable()) };
+  }
+
   isOpen(): boolean {
     return isOpen(this.deps.openingHours, this.deps.clock.now());
   }
 
-  async queueStatus(conversationId: string): Promise<QueueStatus> {
-    const [position, recent] = await Promise.all([this.conversations.queuePosition(conversationId), this.conversations.recentClaims(RECENT_CLAIMS)]);
-    return { position, expectedWaitMinutes: estimateWaitMinutes(recent) };
+  /** In opening hours with at least one agent online: someone can answer in the chat now. */
+  async teamAvailable(): Promise<boolean> {
+    return this.isOpen() && (await this.deps.presence.onlineCount()) > 0;
+  }
+
+  /** Where the conversation stands in the queue and the expected wait (null when no agent is online). */
+  async queueStatus(conversationId: string): Promise<{ position: number; expectedWaitMinutes: number | null }> {
+    const [position, recent, online] = await Promise.all([
+      this.conversations.queuePosition(conversationId),
+      this.conversations.recentClaims(RECENT_CLAIMS),
+      this.deps.presence.onlineCount(),
+    ]);
+    return { position, expectedWaitMinutes: estimateQueueWaitMinutes(recent, position, online) };
   }
 
   /**
@@ -113,7 +133,9 @@ export class HandoffService implements Handoff {
   async escalate(ref: ConversationRef, botReason: EscalationReason, context: EscalationContext): Promise<EscalationOutcome> {
     // on the phone every hand-over is a transfer of the call: that is what the agents must act on
     const reason: EscalationReason = ref.channel === 'voice' ? 'voice_transfer' : botReason;
-    const offline = !this.isOpen();
+    // outside opening hours, or in them with no agent online: the customer leaves a contact instead of waiting.
+    // A call is put through to the agents' phone line, which does not depend on who has the console open.
+    const offline = ref.channel === 'voice' ? !this.isOpen() : !(await this.teamAvailable());
     const moved = await this.deps.transcript.changeStatus(ref.conversationId, ['bot'], {
       status: 'queued',
       escalation_reason: reason,
@@ -129,11 +151,13 @@ export class HandoffService implements Handoff {
     }
     if (offline) {
       const back = nextOpening(this.deps.openingHours, this.deps.clock.now());
-      return { kind: 'offline', reason: botReason, nextOpening: back?.toISOString() ?? null, timeZone: this.deps.openingHours.timeZone };
+      // open but nobody online: no opening time to promise
+      const nextAt = this.isOpen() ? null : (back?.toISOString() ?? null);
+      return { kind: 'offline', reason: botReason, nextOpening: nextAt, timeZone: this.deps.openingHours.timeZone };
     }
     const { position, expectedWaitMinutes } = await this.queueStatus(ref.conversationId);
     // the outcome speaks to the customer: why the bot handed over, whatever the queue records
-    return { kind: 'queued', reason: botReason, position: Math.max(position, 1), waitMinutes: expectedWaitMinutes };
+    return { kind: 'queued', reason: botReason, position: Math.max(position, 1), waitMinutes: expectedWaitMinutes ?? DEFAULT_WAIT_MINUTES };
   }
 
   /**
@@ -167,7 +191,7 @@ export class HandoffService implements Handoff {
   /** A customer message arrived: while queued outside opening hours it may carry the contact for the answer. */
   async onCustomerMessage(conversationId: string, text: string): Promise<void> {
     const conversation = await this.conversations.get(conversationId);
-    if (conversation?.status !== 'queued' || conversation.callback_contact || this.isOpen()) return;
+    if (conversation?.status !== 'queued' || conversation.callback_contact || (await this.teamAvailable())) return;
     // an SMS or a call already came from the number we answer to: no contact to ask for
     if (conversation.channel_address) return;
     await this.recordCallbackContact(conversationId, text);

@@ -8,6 +8,7 @@ import type { WebSocket } from 'ws';
 import { ROLES, type AgentAuth } from './auth.js';
 import { toAgentMessage } from './agent-json.js';
 import type { ConversationEvent } from '../events/bus.js';
+import { CONNECTION_REFRESH_MS } from './presence.js';
 
 /** How often live console sockets re-check their session (ended elsewhere: another process, the CLI). */
 export const SESSION_RECHECK_MS = 15_000;
@@ -62,6 +63,17 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
   recheck.unref();
   app.addHook('onClose', async () => clearInterval(recheck));
 
+  // presence: this instance's open console sockets are refreshed in the shared store while open
+  const presenceConnections = new Set<string>();
+  const refresh = setInterval(() => {
+    app.presence.stillConnected([...presenceConnections]).catch((error) => app.log.warn({ err: error }, 'agent stream: could not refresh presence'));
+  }, CONNECTION_REFRESH_MS);
+  refresh.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(refresh);
+    await Promise.all([...presenceConnections].map((id) => app.presence.disconnected(id).catch(() => {})));
+  });
+
   app.get(
     '/api/agent/stream',
     {
@@ -84,7 +96,29 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
       const sessionKey = auth.sessionKey(request);
       const stopWatchingSession = auth.onSessionEnd((ended) => ended === sessionKey && socket.close(4401, 'session ended'));
       if (sessionKey) liveSessions.set(socket, sessionKey);
+      // the agent is present while a console is open; activity (typing, clicking) keeps them from going away
+      const agentId = session.agent.id;
+      const connection = app.presence.connected(agentId).then((id) => {
+        presenceConnections.add(id);
+        return id;
+      });
+      connection.catch((error) => app.log.error({ err: error }, 'agent stream: could not record presence'));
+      socket.on('message', (data) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(String(data));
+        } catch {
+          return;
+        }
+        if ((parsed as { type?: unknown })?.type === 'active') app.presence.active(agentId).catch((error) => app.log.warn({ err: error }, 'agent stream: could not record activity'));
+      });
       socket.on('close', () => {
+        connection
+          .then((id) => {
+            presenceConnections.delete(id);
+            return app.presence.disconnected(id);
+          })
+          .catch((error) => app.log.warn({ err: error }, 'agent stream: could not record a closed console'));
         clearTimeout(expiry);
         stopWatchingSession();
         sockets.delete(send);

@@ -17,3 +17,14 @@ export function estimateWaitMinutes(recent: Array<{ queuedAt: string; assignedAt
   const median = durations.length % 2 ? durations[middle] : (durations[middle - 1] + durations[middle]) / 2;
   return Math.max(1, Math.ceil(median / 60_000));
 }
+
+/**
+ * The wait for a customer at `position` with `agentsOnline` agents online (issue 13): each online agent takes
+ * the next customer about every median-wait minutes, so the queue ahead is shared among them. With nobody
+ * online there is no estimate (the customer gets the offline flow instead).
+ */
+export function estimateQueueWaitMinutes(recent: Array<{ queuedAt: string; assignedAt: string }>, position: number, agentsOnline: number): number | null {
+  if (agentsOnline <= 0) return null;
+  const perCustomer = estimateWaitMinutes(recent);
+  return Math.max(1, Math.ceil(Math.max(position, 1) / agentsOnline) * perCustomer);
+}

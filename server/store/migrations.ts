@@ -328,6 +328,25 @@ function migration006BotTurns(dialect: Dialect): Migration {
 }
 // --- end 006_bot_turns ---
 
+// --- 007_agent_presence (issue 13): agent presence shared by every instance. A connection row per open
+// console socket (its last_seen refreshed while open, so a crashed instance's sockets expire), and the
+// agent's own choice and last activity.
+const migrationPresence: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('agent_presence')
+      .addColumn('agent_id', 'integer', (c) => c.primaryKey())
+      .addColumn('chosen_state', 'text', (c) => c.notNull())
+      .addColumn('last_active_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createTable('agent_connections')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('agent_id', 'integer', (c) => c.notNull())
+      .addColumn('last_seen', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('agent_connections_agent').on('agent_connections').column('agent_id').execute();
+  },
+};
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
@@ -343,6 +362,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '005_canned_replies': migration005CannedReplies(dialect),
         '005_conversation_page_url': migration005ConversationPageUrl,
         '006_bot_turns': migration006BotTurns(dialect),
+        '007_agent_presence': migrationPresence,
       };
     },
   };

@@ -271,6 +271,20 @@ export interface GapCountsTable {
 }
 // --- end insights ---
 
+// --- presence (issue 13)
+export interface AgentPresenceTable {
+  agent_id: number;
+  /** what the agent set in the console: online, away or offline */
+  chosen_state: string;
+  last_active_at: string;
+}
+
+export interface AgentConnectionsTable {
+  id: string;
+  agent_id: number;
+  last_seen: string;
+}
+
 export interface Database {
   bot_turns: BotTurnsTable;
   help_searches: HelpSearchesTable;
@@ -278,6 +292,8 @@ export interface Database {
   article_answer_counts: ArticleAnswerCountsTable;
   gap_counts: GapCountsTable;
   canned_replies: CannedRepliesTable;
+  agent_presence: AgentPresenceTable;
+  agent_connections: AgentConnectionsTable;
   outbox: OutboxTable;
   article_views: ArticleViewsTable;
   customers: CustomersTable;

@@ -87,7 +87,7 @@ describe('from the widget to the console and back', () => {
     await agentMessage.waitFor();
     expect(await agentMessage.locator('.who').textContent()).toBe('Anna');
 
-    // the customer's answer shows in the console (and the bot stays quiet)
+    // the customer's answer shows in the console (and the bot stays quiet while an agent has the conversation)
     await send(widget, 'Nach Österreich, bitte.');
     await transcript.locator('.message.author-customer', { hasText: 'Nach Österreich, bitte.' }).waitFor();
     const conversationId = await console_.evaluate(() => decodeURIComponent(location.hash.slice(3)));
@@ -95,6 +95,9 @@ describe('from the widget to the console and back', () => {
     const handedOverAt = stored.find((m) => m.payload?.escalation)!.seq;
     // after the hand-over record only the bot's hand-over sentence itself (worded from the handoff's outcome), nothing more
     expect(stored.filter((m) => m.author === 'bot' && m.seq > handedOverAt).map((m) => m.payload?.decision)).toEqual(['escalate']);
+    // and once an agent has it, not even the "your message is with the team" acknowledgement
+    const claimedAt = stored.find((m) => m.payload?.agentJoined)!.seq;
+    expect(stored.filter((m) => m.author === 'system' && !m.internal && m.payload?.decision === 'with_the_team' && m.seq > claimedAt)).toEqual([]);
 
     // resolve: the widget asks for a rating
     await console_.getByRole('button', { name: 'Resolve' }).click();

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { Agent } from '../../server/store/schema.js';
 import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
+import { keepOnline } from '../helpers/agents.js';
 
 const QUEUE_POSITION = /Sie sind an Position \d+ der Warteschlange/;
 
@@ -12,6 +13,8 @@ let agent: Agent;
 const suite = browserSuite({
   async prepare(server) {
     agent = (await suite.server.app.agents.create({ login: 'anna', displayName: 'Anna', passwordHash: 'not used: the test acts through the handoff service', role: 'agent' }))!;
+    // Anna has the console open: customers queue for her
+    await keepOnline(suite.server.app, agent.id);
   },
 });
 let context: BrowserContext;

@@ -3,6 +3,7 @@
 // the phone layout, isolation from the host page's CSS, and untrusted text shown as text.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { addAgent, keepOnline } from '../helpers/agents.js';
 import { browserSuite, seriousAxeViolations } from '../helpers/browser.js';
 
 // one of the sample KB's alternative questions, so the bot answers with the article itself
@@ -13,7 +14,8 @@ const QUEUED_SUBTITLE = 'Ihre Anfrage liegt bei unserem Team';
 // tests share one server, so earlier tests' customers may still wait in the queue
 const QUEUE_POSITION = /Sie sind an Position \d+ der Warteschlange/;
 
-const suite = browserSuite();
+// a team member has the console open: customers who ask for a person queue
+const suite = browserSuite({ prepare: async (server) => keepOnline(server.app, (await addAgent(server.app, 'anna', 'Anna')).id) });
 let context: BrowserContext;
 
 beforeEach(async () => {
@@ -78,7 +80,7 @@ async function answerWithCard(widget: Locator, page?: Page): Promise<void> {
 
 // generous: two shared cores, and the bot answers from a real search index
 describe('the chat widget on the demo page', { timeout: 60_000 }, () => {
-  it('answers a German question with the right article card, hands over to a person on "Nein", and keeps the conversation across a reload', async () => {
+  it('answers a German question with the right article card, offers a person on "Nein", hands over when picked, and keeps the conversation across a reload', async () => {
     const page = await openDemo();
     const widget = widgetOf(page);
     await widget.getByRole('button', { name: 'Chat öffnen' }).click();
@@ -96,9 +98,11 @@ describe('the chat widget on the demo page', { timeout: 60_000 }, () => {
     expect(await quickReplies.getByRole('button').allTextContents()).toEqual(['Ja, das hat geholfen', 'Nein', 'Mit einem Mitarbeiter sprechen']);
 
     await quickReplies.getByRole('button', { name: 'Nein' }).click();
+    await widget.locator('.msg.bot', { hasText: 'Schade, dass das nicht geholfen hat' }).waitFor();
+    await quickReplies.getByRole('button', { name: 'Mit einem Mitarbeiter sprechen' }).click();
     await widget.locator('.msg.system', { hasText: QUEUE_POSITION }).waitFor();
     expect(await widget.locator('.subtitle').textContent()).toBe(QUEUED_SUBTITLE);
-    expect(await widget.locator('.msg.customer .bubble').last().textContent()).toBe('Nein');
+    expect(await widget.locator('.msg.customer .bubble').last().textContent()).toBe('Mit einem Mitarbeiter sprechen');
     // the answered quick replies are gone: they belonged to the previous question
     expect(await widget.locator('.choices:visible').count()).toBe(0);
 

@@ -88,3 +88,14 @@ export async function ensureConsoleBundle(): Promise<void> {
   const { build } = await import('esbuild');
   await build({ entryPoints: [path.join(sources, 'index.ts')], outfile, bundle: true, minify: true, format: 'iife', target: ['es2020'], legalComments: 'none', logLevel: 'warning' });
 }
+
+/** An agent with the console open (as its socket records it): the team counts them online. */
+export async function agentOnline(app: FastifyInstance, agentId: number): Promise<string> {
+  return app.presence.connected(agentId);
+}
+
+/** An agent whose console stays open for the rest of the run (refreshed like an open socket; the timer does not hold the process). */
+export async function keepOnline(app: FastifyInstance, agentId: number): Promise<void> {
+  const connection = await app.presence.connected(agentId);
+  setInterval(() => void app.presence.stillConnected([connection]).catch(() => {}), 10_000).unref();
+}

@@ -35,6 +35,15 @@ function hit(id: string, locale: string, title: string, summary: string, confide
 
 /** The fake KB: a few questions it is sure about, a few it can only guess, nothing else. */
 export const kbAnswers: Array<{ locale: string; pattern: RegExp; hits: KbHit[] }> = [
+  {
+    locale: 'en',
+    pattern: /abroad/i,
+    hits: [
+      hit('transfer-abroad', 'en', 'Sending money abroad', 'SEPA transfers reach any euro country in a day.', 0.8),
+      hit('transfer-limits', 'en', 'How much can I transfer?', 'Up to 10,000 EUR a day.', 0.35),
+      hit('fees', 'en', 'What does a transfer cost?', 'Transfers in euro are free.', 0.3),
+    ],
+  },
   { locale: 'en', pattern: /card.*arrive|arrive.*card/i, hits: [hit('card-arrival', 'en', 'When will my card arrive?', 'New cards arrive within 3 to 5 working days.', 0.92)] },
   {
     locale: 'en',
@@ -91,14 +100,22 @@ export const scripts: Script[] = [
     ],
   },
   {
-    name: 'en: asking for a person escalates, and then the bot stays silent',
+    name: 'en: asking for a person escalates; while queued each message is acknowledged and a confident answer still comes',
     locale: 'en',
     steps: [
       { say: 'Can I talk to a human please?', replies: [{ author: 'bot', decision: 'escalate', text: /colleague/ }, { author: 'system', text: /queue/ }] },
-      { say: 'hello? are you there?', replies: [] },
-      { say: 'When will my card arrive?', replies: [] },
+      { say: 'hello? are you there?', replies: [{ author: 'system', text: /with the team/, decision: 'with_the_team' }] },
+      {
+        say: 'When will my card arrive?',
+        replies: [
+          { author: 'system', text: /with the team/ },
+          { author: 'bot', articles: ['card-arrival'], decision: 'answer_while_waiting', text: /While you wait/ },
+        ],
+      },
+      { say: 'how much money can I send', replies: [{ author: 'system', text: /with the team/ }] },
+      { say: 'I would like to speak to a human please', replies: [{ author: 'system', text: /already in the queue, at number 1/, decision: 'already_queued' }] },
     ],
-    escalations: [{ reason: 'customer_request' }],
+    escalations: [{ reason: 'customer_request' }, { reason: 'customer_request' }],
   },
   {
     name: 'en: two unanswered questions in a row escalate',
@@ -110,25 +127,35 @@ export const scripts: Script[] = [
     escalations: [{ reason: 'no_answer' }],
   },
   {
-    name: 'en: "that did not help" after an answer escalates with the article and the feedback',
+    name: 'en: "that did not help" offers a rephrase and a person; picking the person hands over with the article and the feedback',
     locale: 'en',
     steps: [
       { say: 'my card did not arrive', replies: [{ articles: ['card-arrival'] }, { quickReplies: ANSWER_FEEDBACK }] },
-      { say: 'That did not help', replies: [{ text: /did not help/ }, { author: 'system' }] },
-      { say: 'hello?', replies: [] },
+      { say: 'That did not help', replies: [{ text: /did not help.*other words/, decision: 'not_helpful', quickReplies: ['rephrase', 'handoff'] }] },
+      { press: 'rephrase', replies: [{ text: /what are you looking for/, quickReplies: ['handoff'] }] },
+      { press: 'handoff', replies: [{ author: 'bot', text: /colleague/ }, { author: 'system' }] },
     ],
-    escalations: [{ reason: 'not_helpful', offeredArticleIds: ['card-arrival'], feedback: [{ articleId: 'card-arrival', helpful: false }] }],
+    escalations: [{ reason: 'customer_request', offeredArticleIds: ['card-arrival'], feedback: [{ articleId: 'card-arrival', helpful: false }] }],
     feedback: [{ articleId: 'card-arrival', helpful: false }],
   },
   {
-    name: 'en: pressing "No" on an answer escalates',
+    name: 'en: pressing "No" on an answer offers the runners-up of the same search, and one can be picked',
     locale: 'en',
     steps: [
-      { say: 'When does the card arrive', replies: [{ articles: ['card-arrival'] }, { quickReplies: ANSWER_FEEDBACK }] },
-      { press: 'feedback:no', replies: [{ text: /did not help/ }, { author: 'system' }] },
+      { say: 'how do I transfer money abroad', replies: [{ articles: ['transfer-abroad'] }, { quickReplies: ANSWER_FEEDBACK }] },
+      { press: 'feedback:no', replies: [{ text: /Maybe one of these/, quickReplies: ['article:transfer-limits', 'article:fees', 'rephrase', 'handoff'] }] },
+      { press: 'article:fees', replies: [{ articles: ['fees'] }, { quickReplies: ANSWER_FEEDBACK }] },
     ],
-    escalations: [{ reason: 'not_helpful' }],
-    feedback: [{ articleId: 'card-arrival', helpful: false }],
+    feedback: [{ articleId: 'transfer-abroad', helpful: false }],
+  },
+  {
+    name: 'en: small talk the KB does not know never hands over by itself; the person is a button',
+    locale: 'en',
+    steps: [
+      { say: 'who won the football game', replies: [{ text: /other words/, decision: 'off_topic', quickReplies: ['handoff'] }] },
+      { say: 'what is the weather like today', replies: [{ text: /other words/, decision: 'off_topic', quickReplies: ['handoff'] }] },
+      { say: 'and who is the best football team', replies: [{ decision: 'off_topic' }] },
+    ],
   },
   {
     name: 'de: Begrüßung und Dank',
@@ -164,7 +191,8 @@ export const scripts: Script[] = [
     locale: 'de',
     steps: [
       { say: 'Ich möchte mit einem Mitarbeiter sprechen', replies: [{ author: 'bot', text: /Kollegen/ }, { author: 'system', text: /Warteschlange/ }] },
-      { say: 'Hallo?', replies: [] },
+      { say: 'Hallo?', replies: [{ author: 'system', text: /liegt unserem Team vor/ }] },
+      { say: 'Wann kommt meine Karte?', replies: [{ author: 'system' }, { articles: ['karte-lieferung'], text: /Während Sie warten/ }] },
     ],
     escalations: [{ reason: 'customer_request' }],
   },
@@ -178,13 +206,14 @@ export const scripts: Script[] = [
     escalations: [{ reason: 'no_answer' }],
   },
   {
-    name: 'de: „Das hat nicht geholfen“ eskaliert',
+    name: 'de: „Das hat nicht geholfen“ bietet Umformulieren und einen Mitarbeiter an',
     locale: 'de',
     steps: [
       { say: 'Wo bleibt meine Karte', replies: [{ articles: ['karte-lieferung'] }, { quickReplies: ANSWER_FEEDBACK }] },
-      { say: 'Das hat mir nicht geholfen', replies: [{ text: /nicht geholfen/ }, { author: 'system' }] },
+      { say: 'Das hat mir nicht geholfen', replies: [{ text: /nicht geholfen.*anders formulieren/, quickReplies: ['rephrase', 'handoff'] }] },
+      { press: 'handoff', replies: [{ text: /Kollegen/ }, { author: 'system' }] },
     ],
-    escalations: [{ reason: 'not_helpful', offeredArticleIds: ['karte-lieferung'] }],
+    escalations: [{ reason: 'customer_request', offeredArticleIds: ['karte-lieferung'] }],
     feedback: [{ articleId: 'karte-lieferung', helpful: false }],
   },
   {

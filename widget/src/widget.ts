@@ -26,6 +26,9 @@ interface OwnMessage {
   element: HTMLElement;
   text: string;
   state: 'sending' | 'sent' | 'failed';
+  /** what was sent, for the one automatic resend when the chat is reachable again */
+  outgoing?: Outgoing;
+  autoResent?: boolean;
 }
 
 /** What is sent; the client message id is made once per message and sent again on every retry, so the server stores it once. */
@@ -312,7 +315,9 @@ export class ChatWidget {
       url: () => this.api.streamUrl(session, this.lastSeq),
       catchUp: () => this.catchUp(session),
       onEvent: (event) => this.onLiveEvent(session, event),
-      onConnected: () => {},
+      onConnected: (connected) => {
+        if (connected) this.reachableAgain(session);
+      },
     });
     this.live.start();
   }
@@ -442,18 +447,37 @@ export class ChatWidget {
     }
   }
 
+  /**
+   * The socket is back: the "not reachable" notice goes, what was missed is fetched, and messages that failed
+   * are sent again, once each by themselves (same client message id: the server stores each once).
+   */
+  private reachableAgain(session: Session): void {
+    this.showProblem(undefined);
+    void this.catchUp(session).catch(() => {});
+    for (const own of this.unconfirmed) {
+      if (own.state !== 'failed' || own.autoResent || !own.outgoing) continue;
+      own.autoResent = true;
+      this.resend(own, own.outgoing);
+    }
+  }
+
+  private resend(own: OwnMessage, outgoing: Outgoing): void {
+    own.element.querySelector('.fail')?.remove();
+    own.element.classList.remove('failed');
+    own.element.classList.add('pending');
+    own.state = 'sending';
+    if (!this.unconfirmed.includes(own)) this.unconfirmed.push(own);
+    this.sending = this.sending.then(() => this.deliver(own, outgoing));
+  }
+
   private markFailed(own: OwnMessage, outgoing: Outgoing, error: unknown): void {
+    own.outgoing = outgoing;
     own.element.classList.remove('pending');
     own.element.classList.add('failed');
     const retry = h('button', { type: 'button' }, this.t.retry);
     const problem = h('p', { class: 'fail', role: 'alert' }, `${this.t.notSent} ${this.problemText(error)}`, retry);
     retry.addEventListener('click', () => {
-      problem.remove();
-      own.element.classList.remove('failed');
-      own.element.classList.add('pending');
-      own.state = 'sending';
-      if (!this.unconfirmed.includes(own)) this.unconfirmed.push(own);
-      this.sending = this.sending.then(() => this.deliver(own, outgoing));
+      this.resend(own, outgoing);
       this.input.focus();
     });
     own.element.append(problem);

@@ -11,6 +11,7 @@ import { SeenMessages } from './unread.js';
 import { setUpShortcuts, type ShortcutAction } from './shortcuts.js';
 import { setUpTransfer } from './transfer.js';
 import { fillPlaceholders } from '../placeholders.js';
+import { setUpPresence } from './presence.js';
 
 // The page offers only what the role may do (the server enforces it anyway): editors get the knowledge base,
 // no queue; agents and admins handle conversations; admins also manage the team.
@@ -627,8 +628,11 @@ function noteCustomerMessage(conversationId: string, seq: number) {
 }
 
 let retry = 0;
+/** the open stream, for the presence control's activity pings */
+let liveSocket: WebSocket | undefined;
 function connect() {
   const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/agent/stream`);
+  liveSocket = socket;
   socket.addEventListener('open', () => {
     retry = 0;
     document.body.dataset.live = 'true';
@@ -682,6 +686,7 @@ async function start() {
   const teamButton = document.getElementById('team-toggle') as HTMLButtonElement | null;
   if (teamButton) setUpTeam(teamButton, report);
   if (!handlesConversations) return;
+  setUpPresence(() => liveSocket, report);
   try {
     state.me = await api.get<Me>('/api/agent/me');
     state.seen = new SeenMessages(state.me.id);
