@@ -8,6 +8,7 @@ import { outboxDelivery, webDelivery, type Deliveries } from './delivery.js';
 import { HandoffService } from './service.js';
 import { ensureFirstAdmin } from './first-admin.js';
 import { AgentAuth } from './auth.js';
+import { rateLimitStore } from '../limits/window-counter.js';
 import loginRoutes from './login-routes.js';
 import consoleRoutes from './console-routes.js';
 import agentApi from './api.js';
@@ -49,7 +50,7 @@ export default fp(
     const auth = new AgentAuth(agents, app.config, app.clock);
     await app.register(async (scope) => {
       if (!scope.hasDecorator('parseCookie')) await scope.register(cookie);
-      if (!scope.hasDecorator('rateLimit')) await scope.register(rateLimit, { global: false });
+      if (!scope.hasDecorator('rateLimit')) await scope.register(rateLimit, { global: false, store: rateLimitStore(app.windowCounter, 'agent') });
       scope.decorateRequest('agentSession', null);
       // agent answers hold customer data and the CSRF token (GET /api/agent/me): no cache may keep them
       scope.addHook('onSend', async (_request, reply) => {

@@ -14,6 +14,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** PostgreSQL only: how to open more connections like the pool's (the event bus listens on one of its own) */
+  postgres?: { clientConfig: pg.ClientConfig; schema: string | undefined };
   /** true when the database answers a trivial query */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -32,6 +34,7 @@ export interface OpenStoreOptions {
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
   let db: Kysely<Database>;
   let dialect: DialectName;
+  let clientConfig: pg.ClientConfig | undefined;
   if (databaseUrl.startsWith('sqlite:')) {
     dialect = 'sqlite';
     const file = databaseUrl.slice('sqlite:'.length);
@@ -55,11 +58,8 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
         await admin.end();
       }
     }
-    const pool = new pg.Pool({
-      connectionString: databaseUrl,
-      max: 10,
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
-    });
+    clientConfig = { connectionString: databaseUrl, ...(schema ? { options: `-c search_path=${schema}` } : {}) };
+    const pool = new pg.Pool({ ...clientConfig, max: 10 });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
 
@@ -80,6 +80,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   return {
     db,
     dialect,
+    ...(clientConfig ? { postgres: { clientConfig, schema: options.schema } } : {}),
     async ping() {
       try {
         await sql`select 1`.execute(db);

@@ -120,10 +120,26 @@ function migration001(dialect: Dialect): Migration {
   };
 }
 
+// --- issue 12 (scale): rate-limit windows shared by every instance on one database
+const migration004ScaleRateWindows: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('rate_windows')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      // milliseconds since the epoch (bigint: larger than an int4)
+      .addColumn('started_at', 'bigint', (c) => c.notNull())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .execute();
+  },
+};
+// --- end issue 12
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_initial': migration001(dialect) };
+      return {
+        '001_initial': migration001(dialect),
+        '004_scale_rate_windows': migration004ScaleRateWindows,
+      };
     },
   };
 }

@@ -15,6 +15,7 @@ import { WebChatAdapter, WEB_CHANNEL, BOT_ACCOUNT } from './webchat-adapter.js';
 import { ChatMessage, customerVisible, toChatMessage } from './messages.js';
 import { newToken, tokenMatches } from './tokens.js';
 import { ConversationRateLimit } from './conversation-limit.js';
+import { rateLimitStore } from '../../limits/window-counter.js';
 import { renderText } from '../../../bot/replies/index.js';
 import { stringsFor } from '../../../bot/strings.js';
 
@@ -32,7 +33,7 @@ const NOT_FOUND = 'No conversation with this id and token.';
 
 export default fp(
   async (app) => {
-    const adapter = new WebChatAdapter();
+    const adapter = new WebChatAdapter(app.turnLock);
     adapter.use(app.botTranscript);
     adapter.onTurnError = async (context, error) => {
       app.log.error({ err: error, conversationId: context.activity.conversation?.id }, 'bot turn failed');
@@ -40,7 +41,7 @@ export default fp(
       // the customer's message is stored; tell them, through the transcript, that the reply failed
       await context.sendActivities(renderText(WEB_CHANNEL, stringsFor(locale).somethingWentWrong, { locale, author: 'system' })).catch(() => {});
     };
-    const perConversation = new ConversationRateLimit(app.config.chat.messagesPerMinute);
+    const perConversation = new ConversationRateLimit(app.config.chat.messagesPerMinute, app.windowCounter);
     const runBot = (context: Parameters<typeof app.bot.run>[0]) => app.bot.run(context);
 
     /** The conversation a request may use: 401 without a token, 404 for a wrong token or unknown id. */
@@ -103,6 +104,7 @@ export default fp(
         global: true,
         max: app.config.chat.requestsPerMinutePerIp,
         timeWindow: 60_000,
+        store: rateLimitStore(app.windowCounter, 'chat'),
         errorResponseBuilder: (_request, context) => ({
           statusCode: 429,
           error: 'Too Many Requests',
@@ -212,7 +214,7 @@ export default fp(
           if (conversation.status === 'resolved') {
             return fail(reply, 409, 'Conflict', 'This conversation is closed. Start a new one with POST /api/chat/conversations (send your visitorId).');
           }
-          const retryAfter = perConversation.take(conversation.id);
+          const retryAfter = await perConversation.take(conversation.id);
           if (retryAfter > 0) {
             reply.header('retry-after', String(retryAfter));
             return fail(reply, 429, 'Too Many Requests', `Too many messages in this conversation; try again in ${retryAfter} seconds.`);

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import { storedInTurn } from '../../../bot/transcript-middleware.js';
 import type { Message } from '../../store/conversations.js';
+import { noTurnLock, type TurnLock } from '../../conversations/turn-lock.js';
 
 export const WEB_CHANNEL = 'web';
 export const BOT_ACCOUNT = { id: 'support-bot', name: 'Support', role: 'bot' as const };
@@ -22,6 +23,11 @@ export class WebChatAdapter extends BotAdapter {
   /** the turn running now per conversation: turns of one conversation run one after the other */
   private readonly running = new Map<string, Promise<unknown>>();
 
+  /** `turnLock` orders a conversation's turns across processes too (PostgreSQL advisory lock). */
+  constructor(private readonly turnLock: TurnLock = noTurnLock) {
+    super();
+  }
+
   /** Runs one turn for an inbound activity and returns what was stored during it. */
   async process(activity: Partial<Activity>, logic: BotLogic): Promise<TurnResult> {
     const full = {
@@ -33,12 +39,14 @@ export class WebChatAdapter extends BotAdapter {
     } as Activity;
     const conversationId = full.conversation.id;
     const previous = this.running.get(conversationId) ?? Promise.resolve();
-    const turn = previous.catch(() => {}).then(async () => {
-      const context = new TurnContext(this, full);
-      await this.runMiddleware(context, logic);
-      const stored = storedInTurn<Message>(context);
-      return { received: stored.inbound, replies: stored.outbound };
-    });
+    const turn = previous.catch(() => {}).then(() =>
+      this.turnLock.run(conversationId, async () => {
+        const context = new TurnContext(this, full);
+        await this.runMiddleware(context, logic);
+        const stored = storedInTurn<Message>(context);
+        return { received: stored.inbound, replies: stored.outbound };
+      }),
+    );
     this.running.set(conversationId, turn);
     try {
       return await turn;
