@@ -57,7 +57,8 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
       const expiresIn = Date.parse(session.expiresAt) - app.clock.now().getTime();
       const expiry = setTimeout(() => socket.close(4401, 'session expired'), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1)));
       const sessionKey = auth.sessionKey(request);
-      const stopWatchingLogout = auth.onLogout((loggedOut) => loggedOut === sessionKey && socket.close(4401, 'logged out'));
+      // ended sessions come over the bus: a logout on another instance closes this socket too
+      const stopWatchingLogout = app.bus.onSessionsEnded((ended) => sessionKey !== undefined && ended.includes(sessionKey) && socket.close(4401, 'logged out'));
       socket.on('close', () => {
         clearTimeout(expiry);
         stopWatchingLogout();
