@@ -213,4 +213,36 @@ describe('two instances on PostgreSQL behind nginx', () => {
     }
     expect(attempts.filter((s) => s !== 429)).toHaveLength(10); // AGENT_LOGIN_ATTEMPTS_PER_15_MIN
   }, 180_000);
+
+  // last: it stops an instance
+  it('a deploy: SIGTERM closes the sockets with 1012, they reconnect through nginx to the other instance and replay what they missed', async (ctx) => {
+    if (skip) ctx.skip();
+    const wsBase = lb.url.replace('http', 'ws');
+    const started = await post(`${lb.url}/api/chat/conversations`, { locale: 'en' });
+    const { conversationId, token } = started.body;
+    await post(`${lb.url}/api/chat/conversations/${conversationId}/messages`, { text: 'I want to talk to a person' }, { authorization: `Bearer ${token}` });
+    const agent = await agentLogin(lb.url, 'second', SECOND_PASSWORD);
+    expect((await post(`${lb.url}/api/agent/conversations/${conversationId}/claim`, {}, { cookie: agent.cookie, 'x-csrf-token': agent.csrf })).status).toBe(200);
+
+    const customer = await Live.open(`${wsBase}/api/chat/conversations/${conversationId}/stream?token=${token}&after=0`);
+    const stopping = byUpstream(customer.upstream);
+    const staying = other(stopping);
+    await customer.next((e) => e.type === 'message' && e.message.author === 'system', 'replayed history');
+    const seen = Math.max(...customer.events.filter((e) => e.type === 'message').map((e) => e.message.seq));
+
+    const exit = stopping.stop('SIGTERM');
+    expect(await customer.closed(10_000)).toBe(1012);
+    // said while the customer is disconnected
+    const reply = await post(`${staying.url}/api/agent/conversations/${conversationId}/reply`, { text: 'Said during the restart' }, { cookie: agent.cookie, 'x-csrf-token': agent.csrf });
+    expect(reply.status).toBe(200);
+    expect(await exit).toBe(0);
+    expect(stopping.output()).toContain('closed cleanly');
+
+    // the widget reconnects with after=<last seq it saw>; nginx passes it to the instance still up
+    const again = await Live.open(`${wsBase}/api/chat/conversations/${conversationId}/stream?token=${token}&after=${seen}`);
+    expect(byUpstream(again.upstream)).toBe(staying);
+    const missed = await again.next((e) => e.type === 'message' && e.message.text === 'Said during the restart', 'the missed reply, replayed');
+    expect(missed.message.seq).toBeGreaterThan(seen);
+    again.close();
+  }, 120_000);
 });
