@@ -25,6 +25,7 @@ import assets from './routes/assets.js';
 import webchat from './channels/webchat/plugin.js';
 import bot from './plugins/bot.js';
 import handoff from './handoff/plugin.js';
+import { cleanText } from './plugins/clean-text.js';
 
 /** WebSocket close code for "the server is restarting; reconnect" (RFC 6455 registry). */
 export const SERVICE_RESTART = 1012;
@@ -60,6 +61,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     trustProxy: fastifyTrustProxy(config.trustProxy),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // one hook at the root, before any plugin, so every route (help center, chat, agent API, feedback) gets clean text
+  app.addHook('preValidation', async (request) => {
+    request.body = cleanText(request.body);
+    request.query = cleanText(request.query);
+    request.params = cleanText(request.params);
+  });
 
   const ownsStore = !options.store;
   const store = options.store ?? (await openStore(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous }));

@@ -58,6 +58,11 @@ export interface Config {
    */
   trustProxy: TrustProxy;
   // --- end TRUST_PROXY ---
+  /**
+   * IDENTITY_VERIFICATION_SECRET: the secret a host site signs its signed-in users' ids with
+   * (hex HMAC-SHA256); unset = the chat accepts no user ids.
+   */
+  identityVerificationSecret: string | undefined;
 }
 
 // --- TRUST_PROXY (issue 9) ---
@@ -221,7 +226,16 @@ export function loadConfig(env: Env = process.env): Config {
       holidays: holidays(env, 'HOLIDAYS'),
     },
     trustProxy: trustProxy(env, 'TRUST_PROXY'),
+    identityVerificationSecret: identitySecret(env, 'IDENTITY_VERIFICATION_SECRET'),
   };
+}
+
+// a guessable secret would let anyone sign any user id: demand at least 32 characters
+function identitySecret(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 32) throw new ConfigError(name, `must be at least 32 characters long (e.g. openssl rand -hex 32), got ${raw.length}`);
+  return raw;
 }
 
 /** A config for tests: defaults, with a temp data dir and whatever the test overrides. */

@@ -2,6 +2,7 @@
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './logger.js';
 import { buildApp } from './app.js';
+import { openWritableStore, StorageError } from './store/open-writable.js';
 
 async function main() {
   let config;
@@ -15,7 +16,18 @@ async function main() {
     throw error;
   }
   const logger = createLogger(config);
-  const app = await buildApp(config, { logger });
+  // the database must take a write before anything is served (a read-only one would only fail request by request)
+  let store;
+  try {
+    store = await openWritableStore(config, Boolean(process.env.DATABASE_URL));
+  } catch (error) {
+    if (error instanceof StorageError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await buildApp(config, { logger, store });
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -29,6 +41,7 @@ async function main() {
     force.unref();
     try {
       await app.close();
+      await store.close(); // after the app: requests in flight may still write
       logger.info('closed cleanly');
       process.exit(0);
     } catch (error) {

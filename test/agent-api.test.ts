@@ -139,6 +139,11 @@ describe('the agent API', () => {
     const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
     const agentPaths = Object.keys(spec.paths).filter((p) => p.startsWith('/api/agent'));
     expect(agentPaths.sort()).toEqual([
+      '/api/agent/admin/agents',
+      '/api/agent/admin/agents/{id}/disable',
+      '/api/agent/admin/agents/{id}/enable',
+      '/api/agent/admin/agents/{id}/password',
+      '/api/agent/admin/agents/{id}/role',
       '/api/agent/conversations/{id}',
       '/api/agent/conversations/{id}/claim',
       '/api/agent/conversations/{id}/hand-back',

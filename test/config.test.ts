@@ -26,6 +26,12 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('takes an IDENTITY_VERIFICATION_SECRET of at least 32 characters, and names the variable when it is shorter', () => {
+    expect(loadConfig({}).identityVerificationSecret).toBeUndefined();
+    expect(loadConfig({ IDENTITY_VERIFICATION_SECRET: 'x'.repeat(32) }).identityVerificationSecret).toBe('x'.repeat(32));
+    expect(() => loadConfig({ IDENTITY_VERIFICATION_SECRET: 'short' })).toThrow(/IDENTITY_VERIFICATION_SECRET must be at least 32 characters/);
+  });
+
   it('switches the store to PostgreSQL for a postgres:// URL', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://db/support' }).databaseUrl).toBe('postgres://db/support');
   });

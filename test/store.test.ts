@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../server/store/database.js';
-import { ConversationRepository } from '../server/store/conversations.js';
+import { ConversationRepository, DuplicateMessageError } from '../server/store/conversations.js';
 import { CustomerRepository } from '../server/store/customers.js';
 import { AnalyticsRepository } from '../server/store/events.js';
 import { dialects, storePerTest } from './helpers/services.js';
@@ -73,5 +73,46 @@ describe.each(dialects)('store on $name', (dialect) => {
     const feedback = await store!.db.selectFrom('feedback').selectAll().execute();
     expect(events).toMatchObject([{ query: 'Wo ist mein Paket?', top_article_id: 'order-status', score: 1.5 }]);
     expect(feedback).toMatchObject([{ article_id: 'order-status', helpful: 0, comment: 'zu kurz' }]);
+  });
+});
+
+describe.each(dialects)('message external ids on $name', (dialect) => {
+  const stores = storePerTest(dialect);
+
+  async function conversationOf(ctx: { skip: () => void }) {
+    const store = await stores.open(ctx);
+    const customers = new CustomerRepository(store.db);
+    const conversations = new ConversationRepository(store.db);
+    const customerId = await customers.findOrCreate([{ kind: 'web', value: 'visitor-ext' }]);
+    return { conversations, customerId, conversation: await conversations.create({ customerId, channel: 'web', locale: 'en' }) };
+  }
+
+  it('stores a message with an external id once: the second append is a DuplicateMessageError and takes no seq', async (ctx) => {
+    const { conversations, conversation } = await conversationOf(ctx);
+    const first = await conversations.appendMessage(conversation.id, { author: 'customer', text: 'hi', externalId: 'SM123' });
+    await expect(conversations.appendMessage(conversation.id, { author: 'customer', text: 'hi', externalId: 'SM123' })).rejects.toBeInstanceOf(DuplicateMessageError);
+    expect(await conversations.messageByExternalId(conversation.id, 'SM123')).toEqual(first);
+    const next = await conversations.appendMessage(conversation.id, { author: 'bot', text: 'hello' });
+    expect(next.seq).toBe(2);
+    expect((await conversations.get(conversation.id))?.last_seq).toBe(2);
+  });
+
+  it('many messages without an external id, and the same id in another conversation, are all stored', async (ctx) => {
+    const { conversations, conversation, customerId } = await conversationOf(ctx);
+    await conversations.appendMessage(conversation.id, { author: 'bot', text: 'a' });
+    await conversations.appendMessage(conversation.id, { author: 'bot', text: 'b', externalId: null });
+    await conversations.appendMessage(conversation.id, { author: 'customer', text: 'c', externalId: 'same-id' });
+    const other = await conversations.create({ customerId, channel: 'web', locale: 'en' });
+    await conversations.appendMessage(other.id, { author: 'customer', text: 'c', externalId: 'same-id' });
+    expect(await conversations.messages(conversation.id)).toHaveLength(3);
+    expect(await conversations.messages(other.id)).toHaveLength(1);
+  });
+
+  it('of concurrent appends with the same external id exactly one is stored', async (ctx) => {
+    const { conversations, conversation } = await conversationOf(ctx);
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => conversations.appendMessage(conversation.id, { author: 'customer', text: 'once', externalId: 'SMrace' })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(DuplicateMessageError);
+    expect((await conversations.messages(conversation.id)).map((m) => m.text)).toEqual(['once']);
   });
 });

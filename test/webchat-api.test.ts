@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.js';
 import { testConfig } from '../server/config.js';
-import { openPostgresStore, skipWithoutPostgres, tempDir } from './helpers/services.js';
+import { dialects, openPostgresStore, skipWithoutPostgres, tempDir } from './helpers/services.js';
 
 let apps: FastifyInstance[] = [];
 
@@ -234,5 +234,90 @@ describe('web chat API on PostgreSQL', () => {
     expect(second.json().messages.at(-1).author).toBe('system');
     expect((await app.repos.conversations.get(chat.conversationId))?.status).toBe('queued');
     expect((await store.db.selectFrom('bot_state').select('key').execute()).length).toBeGreaterThan(0);
+  });
+});
+
+describe('client message ids: a retried message is stored once', () => {
+  async function searchEvents(app: FastifyInstance, conversationId: string) {
+    return app.store.db.selectFrom('search_events').select('query').where('conversation_id', '=', conversationId).execute();
+  }
+
+  it('a retry with the same clientMessageId answers with the stored message and the same replies, without running the bot again', async () => {
+    const app = await start();
+    const chat = await open(app);
+    const payload = { text: 'xyzzy plugh qwerty', clientMessageId: '6f1c2a7e-0d4b-4c55-9a1e-3b2f7c9d8e10' };
+    const first = await send(app, chat.conversationId, chat.token, payload);
+    expect(first.statusCode).toBe(200);
+    const retry = await send(app, chat.conversationId, chat.token, payload);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual(first.json());
+    const stored = await app.repos.conversations.messages(chat.conversationId);
+    expect(stored.filter((m) => m.author === 'customer').map((m) => m.text)).toEqual(['xyzzy plugh qwerty']);
+    // the bot ran once: one search, and no second miss (two misses in a row would have escalated)
+    expect(await searchEvents(app, chat.conversationId)).toHaveLength(1);
+    expect((await app.repos.conversations.get(chat.conversationId))?.status).toBe('bot');
+    // a new id is a new message
+    const next = await send(app, chat.conversationId, chat.token, { text: 'xyzzy plugh qwerty', clientMessageId: 'second-message-id' });
+    expect(next.json().received.seq).toBeGreaterThan(first.json().messages.at(-1).seq);
+  });
+
+  it.for(dialects)('identical requests racing on two server instances on $name store the message once and all get the same answer', async ({ name, open: openDb }, ctx) => {
+    if (name === 'postgres' && (await skipWithoutPostgres())) ctx.skip();
+    // two instances on one database, as behind a load balancer: only the unique index keeps them apart
+    const store = await openDb();
+    const [one, two] = await Promise.all([buildApp(testConfig(), { store }), buildApp(testConfig(), { store })]);
+    one.addHook('onClose', async () => store.close());
+    apps.push(two, one);
+    await Promise.all([one.ready(), two.ready()]);
+    const chat = await open(one);
+    const payload = { text: 'How long does delivery take?', clientMessageId: 'race-0123456789' };
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => send(i % 2 ? two : one, chat.conversationId, chat.token, payload)));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(6).fill(200));
+    for (const answer of answers) expect(answer.json().received).toEqual(answers[0].json().received);
+    const stored = await one.repos.conversations.messages(chat.conversationId);
+    expect(stored.filter((m) => m.author === 'customer')).toHaveLength(1);
+    expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
+    expect(await searchEvents(one, chat.conversationId)).toHaveLength(1);
+  });
+
+  it('a retry is answered even after the conversation was closed meanwhile', async () => {
+    const app = await start();
+    const chat = await open(app);
+    const payload = { text: 'hello', clientMessageId: 'before-close-1' };
+    const first = await send(app, chat.conversationId, chat.token, payload);
+    await app.repos.conversations.update(chat.conversationId, { status: 'resolved' });
+    const retry = await send(app, chat.conversationId, chat.token, payload);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().received).toEqual(first.json().received);
+  });
+
+  it('a malformed clientMessageId is refused with 400', async () => {
+    const app = await start();
+    const chat = await open(app);
+    const res = await send(app, chat.conversationId, chat.token, { text: 'hello', clientMessageId: 'no spaces allowed here' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/clientMessageId/);
+    expect(await app.repos.conversations.messages(chat.conversationId)).toHaveLength(1);
+  });
+});
+
+describe('rating a conversation', () => {
+  it('takes one rating per conversation: a second is 409 with a reason and does not overwrite the first', async () => {
+    const app = await start();
+    const chat = await open(app);
+    await app.repos.conversations.update(chat.conversationId, { status: 'resolved' });
+    const rate = (stars: number, comment?: string) =>
+      app.inject({ method: 'POST', url: `/api/chat/conversations/${chat.conversationId}/rating`, headers: { authorization: `Bearer ${chat.token}` }, payload: { stars, ...(comment ? { comment } : {}) } });
+    expect((await rate(5, 'great')).statusCode).toBe(204);
+    const second = await rate(1, 'changed my mind');
+    expect(second.statusCode).toBe(409);
+    expect(second.json().message).toMatch(/already been rated/);
+    expect(await app.repos.conversations.get(chat.conversationId)).toMatchObject({ rating: 5, rating_comment: 'great' });
+    // two at once: exactly one is kept
+    const other = await open(app);
+    await app.repos.conversations.update(other.conversationId, { status: 'resolved' });
+    const both = await Promise.all([1, 2].map((stars) =>
+      app.inject({ method: 'POST', url: `/api/chat/conversations/${other.conversationId}/rating`, headers: { authorization: `Bearer ${other.token}` }, payload: { stars } })));
+    expect(both.map((r) => r.statusCode).sort()).toEqual([204, 409]);
   });
 });

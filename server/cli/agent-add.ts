@@ -1,16 +1,17 @@
 // npm run agent:add -- --login anna --name "Anna" [--role agent|editor|admin] [--reset-password]
-// Creates an agent (or sets a new password with --reset-password). The password comes from AGENT_PASSWORD,
+// Creates an agent (or sets a new password with --reset-password, which ends all that agent's sessions: the
+// running server refuses them at once and closes their live console within SESSION_RECHECK_MS). The password comes from AGENT_PASSWORD,
 // else it is asked for on the terminal without echo (twice), else read as one line from piped stdin.
 import { parseArgs } from 'node:util';
 import readline from 'node:readline';
 import { loadConfig, ConfigError } from '../config.js';
 import { openStore } from '../store/database.js';
 import { AgentRepository } from '../store/agents.js';
-import { hashPassword } from '../handoff/passwords.js';
+import { hashPassword, MIN_PASSWORD_LENGTH } from '../handoff/passwords.js';
 import type { AgentRole } from '../store/schema.js';
 
 const ROLES: AgentRole[] = ['agent', 'editor', 'admin'];
-const MIN_PASSWORD = 8;
+const MIN_PASSWORD = MIN_PASSWORD_LENGTH;
 
 function fail(message: string): never {
   console.error(message);
@@ -96,8 +97,10 @@ async function main() {
     const agents = new AgentRepository(store.db);
     const hash = await hashPassword(secret);
     if (values['reset-password']) {
-      if (!(await agents.setPassword(login, hash))) fail(`There is no agent "${login}".`);
-      console.log(`New password set for "${login}".`);
+      const agent = await agents.findByLogin(login);
+      if (!agent || !(await agents.setPassword(login, hash))) fail(`There is no agent "${login}".`);
+      const ended = await agents.deleteSessionsOf(agent.id);
+      console.log(`New password set for "${login}"; ${ended.length} session${ended.length === 1 ? '' : 's'} ended.`);
       return;
     }
     const created = await agents.create({ login, displayName: values.name!.trim(), passwordHash: hash, role });

@@ -21,12 +21,20 @@ export const Me = Type.Object({
   sessionExpiresAt: Type.String({ format: 'date-time' }),
 });
 
-export const Identity = Type.Object({ kind: Type.Union([Type.Literal('web'), Type.Literal('phone'), Type.Literal('email')]), value: Type.String() });
+export const Identity = Type.Object({
+  kind: Type.Union([Type.Literal('web'), Type.Literal('phone'), Type.Literal('email'), Type.Literal('user')], { description: 'user: the host site\'s signed-in user (verified by its signature)' }),
+  value: Type.String(),
+});
+
+export const Claims = Type.Object(
+  { name: Nullable(Type.String()), email: Nullable(Type.String()), phone: Nullable(Type.String()) },
+  { description: 'contact details the customer typed when starting the chat: UNVERIFIED, anybody can type anything; never linked to a customer' },
+);
 
 export const Customer = Type.Object({
   id: Type.String(),
   name: Nullable(Type.String()),
-  identities: Type.Array(Identity, { description: 'web visitor id, E.164 phone, e-mail: only what the customer gave' }),
+  identities: Type.Array(Identity, { description: 'verified identities only: the channel\'s own (web visitor id, phone number the carrier delivered) or the host site\'s signed user id' }),
 });
 
 export const EscalationJson = Type.Object({
@@ -63,7 +71,8 @@ export const ConversationSummary = Type.Object({
   assignedAt: Nullable(Type.String({ format: 'date-time' })),
   resolvedAt: Nullable(Type.String({ format: 'date-time' })),
   assignedAgent: Type.Union([AgentRef, Type.Null()]),
-  callbackContact: Nullable(Type.String()),
+  callbackContact: Nullable(Type.String({ description: 'e-mail or phone the customer wrote for an answer outside opening hours: unverified' })),
+  claims: Type.Union([Claims, Type.Null()], { description: 'null when the customer typed no contact details' }),
   rating: Type.Union([Type.Integer(), Type.Null()]),
   ratingComment: Nullable(Type.String()),
   firstQuestion: Nullable(Type.String()),
@@ -112,6 +121,10 @@ export function toSummary(conversation: Conversation, lookups: Lookups, firstQue
     resolvedAt: conversation.resolved_at,
     assignedAgent: agentId !== null ? { id: agentId, name: lookups.agentName(agentId) ?? `agent ${agentId}` } : null,
     callbackContact: conversation.callback_contact,
+    claims:
+      conversation.claimed_name || conversation.claimed_email || conversation.claimed_phone
+        ? { name: conversation.claimed_name, email: conversation.claimed_email, phone: conversation.claimed_phone }
+        : null,
     rating: conversation.rating,
     ratingComment: conversation.rating_comment,
     firstQuestion,

@@ -1,15 +1,17 @@
 // The agent JSON API under /api/agent: the queue, a conversation with everything around it, and the actions
 // (claim, reply, note, hand back, resolve), plus KB search for canned answers. Every route needs a session
-// (401 otherwise) and every POST the session's CSRF token (403 otherwise): the hooks sit on the whole scope.
+// (401 otherwise), a role its `config.roles` lists (403 otherwise) and, for a POST, the session's CSRF token
+// (403 otherwise): the hooks sit on the whole scope, and a route that names no roles does not even start.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Agent, Conversation } from '../store/schema.js';
 import type { Message } from '../store/conversations.js';
-import type { AgentAuth } from './auth.js';
+import { ROLES, type AgentAuth } from './auth.js';
 import { AgentMessage, ConversationDetail, ConversationSummary, Me, Problem, QueueItem, toAgentMessage, toEscalation, toSummary, type Lookups } from './agent-json.js';
 import { HandoffError, type EscalationRecord } from './service.js';
 import agentStream from './stream.js';
+import adminApi from './admin-api.js';
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
 const TextBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) });
@@ -17,7 +19,11 @@ const MAX_QUEUE = 200;
 
 export default async function agentApi(scope: FastifyInstance, { auth }: { auth: AgentAuth }) {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.roles) throw new Error(`${route.method} ${route.url} must say which roles may call it (config.roles)`);
+  });
   app.addHook('onRequest', auth.requireApiSession);
+  app.addHook('onRequest', auth.requireRole);
   app.addHook('preValidation', auth.requireCsrf);
 
   /** Names and titles the JSON needs, loaded once per request. */
@@ -51,8 +57,9 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
 
   const tags = ['agent'];
   const security = [{ agentSession: [] }];
+  const conversations = { roles: ROLES.conversations };
 
-  app.get('/api/agent/me', { schema: { tags, security, summary: 'The logged-in agent and the CSRF token for this session', response: { 200: Me } } }, async (request) => {
+  app.get('/api/agent/me', { config: { roles: ROLES.everyone }, schema: { tags, security, summary: 'The logged-in agent and the CSRF token for this session', response: { 200: Me } } }, async (request) => {
     const { agent, csrfToken, expiresAt } = request.agentSession!;
     return { id: agent.id, login: agent.login, name: agent.display_name, role: agent.role, csrfToken, sessionExpiresAt: expiresAt };
   });
@@ -60,6 +67,7 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
   app.get(
     '/api/agent/queue',
     {
+      config: conversations,
       schema: {
         tags,
         security,
@@ -92,6 +100,7 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
   app.get(
     '/api/agent/conversations/:id',
     {
+      config: conversations,
       schema: {
         tags,
         security,
@@ -150,19 +159,19 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
 
   app.post(
     '/api/agent/conversations/:id/claim',
-    { schema: action('Claim a queued conversation', 'Atomic: when two agents claim at once, one gets 200 and the other 409 naming who has it.') },
+    { config: conversations, schema: action('Claim a queued conversation', 'Atomic: when two agents claim at once, one gets 200 and the other 409 naming who has it.') },
     changeStatus((id, agent) => app.handoff.claim(id, agent)),
   );
 
   app.post(
     '/api/agent/conversations/:id/hand-back',
-    { schema: action('Give the conversation back to the bot') },
+    { config: conversations, schema: action('Give the conversation back to the bot') },
     changeStatus((id, agent) => app.handoff.handBack(id, agent)),
   );
 
   app.post(
     '/api/agent/conversations/:id/resolve',
-    { schema: action('Resolve (close) the conversation', 'The customer is told and asked for a rating; a later message of theirs starts a new conversation.') },
+    { config: conversations, schema: action('Resolve (close) the conversation', 'The customer is told and asked for a rating; a later message of theirs starts a new conversation.') },
     changeStatus((id, agent) => app.handoff.resolve(id, agent)),
   );
 
@@ -186,6 +195,7 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
   app.post(
     '/api/agent/conversations/:id/reply',
     {
+      config: conversations,
       schema: {
         tags,
         security,
@@ -201,13 +211,14 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
 
   app.post(
     '/api/agent/conversations/:id/notes',
-    { schema: { tags, security, summary: 'Add an internal note (never shown to the customer)', params: IdParams, body: TextBody, response: messageResponse } },
+    { config: conversations, schema: { tags, security, summary: 'Add an internal note (never shown to the customer)', params: IdParams, body: TextBody, response: messageResponse } },
     write('The note is empty.', (id, agent, text) => app.handoff.note(id, agent, text)),
   );
 
   app.get(
     '/api/agent/kb/search',
     {
+      config: { roles: ROLES.knowledgeBase },
       schema: {
         tags,
         security,
@@ -227,4 +238,5 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
   );
 
   await app.register(agentStream, { auth });
+  await app.register(adminApi, { auth });
 }

@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import type { Clock } from '../plugins/services.js';
 import type { AgentRepository, AgentSession } from '../store/agents.js';
-import type { Agent } from '../store/schema.js';
+import type { Agent, AgentRole } from '../store/schema.js';
 import { UNKNOWN_AGENT_HASH, verifyPassword } from './passwords.js';
 
 declare module 'fastify' {
@@ -16,7 +16,22 @@ declare module 'fastify' {
     /** the logged-in agent's session; set by the auth hooks of the agent routes */
     agentSession: AgentSession | null;
   }
+  interface FastifyContextConfig {
+    /** the roles that may call an agent route (see README, "Roles"); every /api/agent route declares them */
+    roles?: readonly AgentRole[];
+  }
 }
+
+/** Who may do what: the roles of each kind of agent route (README has the table). */
+export const ROLES = {
+  everyone: ['agent', 'editor', 'admin'],
+  /** the queue and everything done to a conversation */
+  conversations: ['agent', 'admin'],
+  /** knowledge-base tools: search (used for replies too), later insights */
+  knowledgeBase: ['agent', 'editor', 'admin'],
+  /** managing agents (and, later, opening hours) */
+  admin: ['admin'],
+} as const satisfies Record<string, readonly AgentRole[]>;
 
 export const CSRF_HEADER = 'x-csrf-token';
 export const CSRF_FIELD = '_csrf';
@@ -61,7 +76,8 @@ export class AgentAuth {
   async checkPassword(login: string, password: string): Promise<Agent | undefined> {
     const agent = await this.agents.findByLogin(login.trim().toLowerCase());
     const valid = await verifyPassword(password, agent?.password_hash ?? UNKNOWN_AGENT_HASH);
-    return agent && valid ? agent : undefined;
+    // a disabled agent gets the same answer as a wrong password: the form reveals nothing about accounts
+    return agent && valid && !agent.disabled_at ? agent : undefined;
   }
 
   /** Starts a session: stores its hash and sets the cookie. */
@@ -78,7 +94,18 @@ export class AgentAuth {
     if (key) await this.agents.deleteSession(key);
     // a browser ignores a `__Host-` Set-Cookie without Secure, the clearing one too
     reply.clearCookie(this.cookieName, { path: '/', secure: this.secure });
-    if (key) for (const listener of this.logoutListeners) listener(key);
+    if (key) this.sessionsEnded([key]);
+  }
+
+  /** Ends every session of an agent (password reset, disabled) and closes their live sockets in this process. */
+  async endSessionsOf(agentId: number): Promise<number> {
+    const keys = await this.agents.deleteSessionsOf(agentId);
+    this.sessionsEnded(keys);
+    return keys.length;
+  }
+
+  private sessionsEnded(keys: string[]) {
+    for (const key of keys) for (const listener of this.sessionEndListeners) listener(key);
   }
 
   /** The stored key (hash) of the request's session cookie, if it has one. */
@@ -87,12 +114,20 @@ export class AgentAuth {
     return sessionId ? sha256(sessionId) : undefined;
   }
 
-  private readonly logoutListeners = new Set<(sessionKey: string) => void>();
+  private readonly sessionEndListeners = new Set<(sessionKey: string) => void>();
 
-  /** Called with a session's key when it logs out in this process (live sockets close then); returns the unsubscribe. */
-  onLogout(listener: (sessionKey: string) => void): () => void {
-    this.logoutListeners.add(listener);
-    return () => this.logoutListeners.delete(listener);
+  /**
+   * Called with a session's key when it ends in this process (logout, password reset, disabled): live
+   * sockets close then. Returns the unsubscribe.
+   */
+  onSessionEnd(listener: (sessionKey: string) => void): () => void {
+    this.sessionEndListeners.add(listener);
+    return () => this.sessionEndListeners.delete(listener);
+  }
+
+  /** Whether the session with this key is still live (sockets re-check: a reset by the CLI happens in another process). */
+  async sessionAlive(sessionKey: string): Promise<boolean> {
+    return (await this.agents.findSession(sessionKey)) !== undefined;
   }
 
   /** The live session the request's cookie names, or null (no cookie, unknown, expired). */
@@ -107,6 +142,18 @@ export class AgentAuth {
     request.agentSession = await this.session(request);
     if (!request.agentSession) {
       return reply.code(401).send({ error: 'Unauthorized', message: 'Log in at /agent/login first.', statusCode: 401 });
+    }
+  };
+
+  /**
+   * onRequest hook after requireApiSession: 403 unless the route's `config.roles` lists the agent's role.
+   * A route without roles is refused too, so forgetting them closes a route rather than opening it.
+   */
+  requireRole = async (request: FastifyRequest, reply: FastifyReply) => {
+    const roles = request.routeOptions.config.roles;
+    const role = request.agentSession?.agent.role;
+    if (!roles || !role || !roles.includes(role)) {
+      return reply.code(403).send({ error: 'Forbidden', message: `Your role (${role ?? 'none'}) may not do this.`, statusCode: 403 });
     }
   };
 

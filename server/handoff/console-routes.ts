@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { AgentAuth } from './auth.js';
+import { ROLES, type AgentAuth } from './auth.js';
 import { renderAgentView } from './views.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -16,7 +16,15 @@ export const AGENT_PAGE_HEADERS = { 'cache-control': 'no-store' };
 export default async function consoleRoutes(app: FastifyInstance, { auth }: { auth: AgentAuth }) {
   app.get('/agent', { schema: { hide: true }, helmet: app.securityHeaders.agentPage, onRequest: auth.requirePageSession }, async (request, reply) => {
     const { agent, csrfToken } = request.agentSession!;
-    const html = renderAgentView('console', { agentName: agent.display_name, login: agent.login, role: agent.role, csrfToken });
+    const html = renderAgentView('console', {
+      agentName: agent.display_name,
+      login: agent.login,
+      role: agent.role,
+      csrfToken,
+      // the page offers only what the role may use; the API enforces the same roles
+      handlesConversations: (ROLES.conversations as readonly string[]).includes(agent.role),
+      isAdmin: (ROLES.admin as readonly string[]).includes(agent.role),
+    });
     return reply.headers(AGENT_PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
   });
 

@@ -6,6 +6,8 @@ const N = 2 ** 15;
 const r = 8;
 const p = 1;
 const KEY_LENGTH = 32;
+/** the shortest password the CLI and the admin API accept */
+export const MIN_PASSWORD_LENGTH = 8;
 
 function scrypt(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => scryptCallback(password, salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key))));

@@ -49,7 +49,7 @@ export default fp(
     // The agent surfaces, in their own scope: cookies and the login rate limit stay out of the public routes.
     const auth = new AgentAuth(agents, app.config, app.clock);
     // sessions ended here end on every instance: their live sockets close wherever they are
-    const stopForwarding = auth.onLogout((sessionKey) => app.bus.publishSessionsEnded([sessionKey]));
+    const stopForwarding = auth.onSessionEnd((sessionKey) => app.bus.publishSessionsEnded([sessionKey]));
     app.addHook('onClose', async () => stopForwarding());
     await app.register(async (scope) => {
       if (!scope.hasDecorator('parseCookie')) await scope.register(cookie);

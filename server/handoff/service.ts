@@ -125,8 +125,8 @@ export class HandoffService implements Handoff {
   }
 
   /**
-   * Stores an e-mail address or phone number the customer left for an answer (outside opening hours) and
-   * links it to the customer as an identity, unless it already belongs to another customer (never merged on a guess).
+   * Stores an e-mail address or phone number the customer left for an answer (outside opening hours) on the
+   * conversation. It is a claim (anybody can type anyone's address), so it is never linked to a customer.
    * Only the first contact counts; the customer gets one confirmation.
    */
   async recordCallbackContact(conversationId: string, text: string): Promise<{ recorded: boolean; contact?: string }> {
@@ -135,7 +135,6 @@ export class HandoffService implements Handoff {
     const conversation = await this.conversations.get(conversationId);
     if (!conversation) return { recorded: false };
     if (!(await this.conversations.setCallbackContactOnce(conversationId, found.contact))) return { recorded: false, contact: found.contact };
-    if (found.identity) await this.deps.repos.customers.link(conversation.customer_id, [found.identity]);
     await this.tellCustomer(conversation, notices.callbackRecorded(conversation.locale, found.contact), { callbackContact: found.contact });
     return { recorded: true, contact: found.contact };
   }
@@ -205,13 +204,10 @@ export class HandoffService implements Handoff {
     return (await this.conversations.get(conversationId))!;
   }
 
-  /** The customer's rating after resolve (1 to 5, optional comment); for the web chat channel to call. */
+  /** The customer's rating after resolve (1 to 5, optional comment), once per conversation; false when refused. */
   async rate(conversationId: string, rating: number, comment?: string | null): Promise<boolean> {
     if (!Number.isInteger(rating) || rating < 1 || rating > 5) return false;
-    const conversation = await this.conversations.get(conversationId);
-    if (conversation?.status !== 'resolved') return false;
-    await this.conversations.update(conversationId, { rating, rating_comment: comment?.slice(0, 2000) ?? null });
-    return true;
+    return this.conversations.rateOnce(conversationId, rating, comment?.slice(0, 2000) ?? null);
   }
 
   private async tellCustomer(conversation: Conversation, text: string, payload?: Record<string, unknown>): Promise<void> {

@@ -1,11 +1,16 @@
 // GET /api/agent/stream (WebSocket): what the console needs to stay live without polling. Every conversation
 // event on the bus goes to every logged-in agent: messages (with internal notes, as agents see them) and
 // status changes (the console reloads the queue on those). The session cookie authenticates the handshake;
-// the Origin must be ours, and the socket closes when the session expires or logs out.
+// the Origin must be ours, and the socket closes when the session expires or ends (logout, password reset,
+// disabled agent, role change). Only roles that handle conversations may connect.
 import type { FastifyInstance } from 'fastify';
-import type { AgentAuth } from './auth.js';
+import type { WebSocket } from 'ws';
+import { ROLES, type AgentAuth } from './auth.js';
 import { toAgentMessage } from './agent-json.js';
 import type { ConversationEvent } from '../events/bus.js';
+
+/** How often live console sockets re-check their session (ended elsewhere: another process, the CLI). */
+export const SESSION_RECHECK_MS = 15_000;
 
 export default async function agentStream(app: FastifyInstance, { auth }: { auth: AgentAuth }) {
   // One bus subscription for all agent sockets: each event is turned into its console form once, then fanned out.
@@ -39,11 +44,27 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
   });
   app.addHook('onClose', async () => unsubscribe());
 
+  // A session ended in another process (`npm run agent:add -- --reset-password`, another instance) has no
+  // listener here: every socket's session is looked up again now and then, and its socket closed when gone.
+  const liveSessions = new Map<WebSocket, string>();
+  const recheck = setInterval(() => {
+    for (const [socket, sessionKey] of liveSessions) {
+      auth
+        .sessionAlive(sessionKey)
+        .then((alive) => alive || socket.close(4401, 'session ended'))
+        .catch((error) => app.log.warn({ err: error }, 'agent stream: could not re-check a session'));
+    }
+  }, SESSION_RECHECK_MS);
+  recheck.unref();
+  app.addHook('onClose', async () => clearInterval(recheck));
+
   app.get(
     '/api/agent/stream',
     {
       websocket: true,
       schema: { hide: true },
+      // every conversation's messages travel here: for those who handle conversations
+      config: { roles: ROLES.conversations },
       preValidation: async (request, reply) => {
         if (!auth.sameOrigin(request)) return reply.code(403).send({ error: 'Forbidden', message: 'Cross-site WebSocket refused.', statusCode: 403 });
       },
@@ -57,12 +78,14 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
       const expiresIn = Date.parse(session.expiresAt) - app.clock.now().getTime();
       const expiry = setTimeout(() => socket.close(4401, 'session expired'), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1)));
       const sessionKey = auth.sessionKey(request);
-      // ended sessions come over the bus: a logout on another instance closes this socket too
-      const stopWatchingLogout = app.bus.onSessionsEnded((ended) => sessionKey !== undefined && ended.includes(sessionKey) && socket.close(4401, 'logged out'));
+      // ended sessions come over the bus: a logout, reset or disable on another instance closes this socket too
+      const stopWatchingSession = app.bus.onSessionsEnded((ended) => sessionKey !== undefined && ended.includes(sessionKey) && socket.close(4401, 'session ended'));
+      if (sessionKey) liveSessions.set(socket, sessionKey);
       socket.on('close', () => {
         clearTimeout(expiry);
-        stopWatchingLogout();
+        stopWatchingSession();
         sockets.delete(send);
+        liveSessions.delete(socket);
       });
       send(JSON.stringify({ type: 'hello', agentId: session.agent.id }));
     },

@@ -33,6 +33,31 @@ export class AgentRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /** Every agent, by login (the team is small). */
+  list(): Promise<Agent[]> {
+    return this.db.selectFrom('agents').selectAll().orderBy('login').execute();
+  }
+
+  async update(id: number, change: { passwordHash?: string; role?: AgentRole; disabled?: boolean }): Promise<Agent | undefined> {
+    const set: { password_hash?: string; role?: AgentRole; disabled_at?: string | null } = {};
+    if (change.passwordHash !== undefined) set.password_hash = change.passwordHash;
+    if (change.role !== undefined) set.role = change.role;
+    if (change.disabled !== undefined) set.disabled_at = change.disabled ? this.now() : null;
+    if (Object.keys(set).length > 0) await this.db.updateTable('agents').set(set).where('id', '=', id).execute();
+    return this.get(id);
+  }
+
+  /** Admins who can still log in (the last of them may not be disabled or demoted). */
+  async activeAdminCount(): Promise<number> {
+    const row = await this.db
+      .selectFrom('agents')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('role', '=', 'admin')
+      .where('disabled_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   findByLogin(login: string): Promise<Agent | undefined> {
     return this.db.selectFrom('agents').selectAll().where('login', '=', login).executeTakeFirst();
   }
@@ -73,6 +98,7 @@ export class AgentRepository {
       .select(['agent_sessions.csrf_token', 'agent_sessions.expires_at'])
       .where('agent_sessions.id', '=', idHash)
       .where('agent_sessions.expires_at', '>', this.now())
+      .where('agents.disabled_at', 'is', null)
       .executeTakeFirst();
     if (!row) return undefined;
     const { csrf_token, expires_at, ...agent } = row;
@@ -81,6 +107,12 @@ export class AgentRepository {
 
   async deleteSession(idHash: string): Promise<void> {
     await this.db.deleteFrom('agent_sessions').where('id', '=', idHash).execute();
+  }
+
+  /** Ends every session of the agent (password reset, disabled); returns the keys that ended, to close their sockets. */
+  async deleteSessionsOf(agentId: number): Promise<string[]> {
+    const rows = await this.db.deleteFrom('agent_sessions').where('agent_id', '=', agentId).returning('id').execute();
+    return rows.map((row) => row.id);
   }
 
   async deleteExpiredSessions(): Promise<void> {

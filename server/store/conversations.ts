@@ -13,6 +13,13 @@ export interface NewMessage {
   externalId?: string | null;
 }
 
+/** Contact details the customer typed: shown to agents as unverified, never used to find a customer. */
+export interface ContactClaims {
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+}
+
 export interface Message {
   id: number;
   conversationId: string;
@@ -43,10 +50,25 @@ export function toMessage(row: MessageRow): Message {
   };
 }
 
+/** A message with this external id is already stored in the conversation (a retry, or a race of two). */
+export class DuplicateMessageError extends Error {
+  constructor(readonly conversationId: string, readonly externalId: string) {
+    super(`conversation ${conversationId} already has a message with external id ${externalId}`);
+    this.name = 'DuplicateMessageError';
+  }
+}
+
+/** True for the unique index on (conversation_id, external_id), as SQLite and PostgreSQL report it. */
+function isExternalIdConflict(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string };
+  if (e?.code === '23505') return e.constraint === 'messages_conversation_external_id';
+  return typeof e?.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT') && /messages\.external_id/.test(e.message ?? '');
+}
+
 export class ConversationRepository {
   constructor(private readonly db: Kysely<Database>, private readonly now: () => string = () => new Date().toISOString()) {}
 
-  async create(input: { customerId: string; channel: Channel; locale: string; tokenHash?: string | null; id?: string }): Promise<Conversation> {
+  async create(input: { customerId: string; channel: Channel; locale: string; tokenHash?: string | null; id?: string; claims?: ContactClaims }): Promise<Conversation> {
     const at = this.now();
     const row = {
       id: input.id ?? randomUUID(),
@@ -61,6 +83,9 @@ export class ConversationRepository {
       callback_contact: null,
       rating: null,
       rating_comment: null,
+      claimed_name: input.claims?.name || null,
+      claimed_email: input.claims?.email || null,
+      claimed_phone: input.claims?.phone || null,
       created_at: at,
       updated_at: at,
       queued_at: null,
@@ -103,8 +128,25 @@ export class ConversationRepository {
    * Appends a message with the next sequence number. The seq is taken by an atomic
    * UPDATE … RETURNING on the conversation, so concurrent writers never collide, and the
    * message is committed before this resolves (the caller may then acknowledge it).
+   * A message whose `externalId` the conversation already has is not stored again: DuplicateMessageError
+   * (the unique index decides, so two concurrent writers of the same id cannot both succeed).
    */
   async appendMessage(conversationId: string, message: NewMessage): Promise<Message> {
+    try {
+      return await this.insertMessage(conversationId, message);
+    } catch (error) {
+      if (message.externalId && isExternalIdConflict(error)) throw new DuplicateMessageError(conversationId, message.externalId);
+      throw error;
+    }
+  }
+
+  /** The message stored under a channel's or client's id in this conversation, if any. */
+  async messageByExternalId(conversationId: string, externalId: string): Promise<Message | undefined> {
+    const row = await this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('external_id', '=', externalId).executeTakeFirst();
+    return row ? toMessage(row) : undefined;
+  }
+
+  private insertMessage(conversationId: string, message: NewMessage): Promise<Message> {
     return this.db.transaction().execute(async (trx) => {
       const counter = await trx
         .updateTable('conversations')
@@ -168,6 +210,18 @@ export class ConversationRepository {
       .limit(limit)
       .execute();
     return rows.map((row) => ({ queuedAt: row.queued_at!, assignedAt: row.assigned_at! }));
+  }
+
+  /** Stores the customer's rating of a resolved conversation unless it was rated already; false otherwise (atomic). */
+  async rateOnce(id: string, rating: number, comment: string | null): Promise<boolean> {
+    const result = await this.db
+      .updateTable('conversations')
+      .set({ rating, rating_comment: comment, updated_at: this.now() })
+      .where('id', '=', id)
+      .where('status', '=', 'resolved')
+      .where('rating', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   /** Stores the callback contact unless one is already set; false when one was. */

@@ -1,5 +1,6 @@
 // Customers and their identities (web visitor id, E.164 phone, e-mail).
-// Customers are only ever joined through an identity they gave us, never on a guess.
+// Customers are only ever joined through a verified identity (the channel's own, or a signed user id),
+// never through contact details someone typed, and never on a guess.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, IdentityKind } from './schema.js';
@@ -12,6 +13,8 @@ export interface Identity {
 export function normaliseIdentity(identity: Identity): Identity {
   if (identity.kind === 'email') return { kind: 'email', value: identity.value.trim().toLowerCase() };
   if (identity.kind === 'phone') return { kind: 'phone', value: identity.value.replace(/[^\d+]/g, '') };
+  // exactly the id the host site signed
+  if (identity.kind === 'user') return identity;
   return { kind: identity.kind, value: identity.value.trim() };
 }
 

@@ -18,6 +18,11 @@ export interface Store {
   postgres?: { clientConfig: pg.ClientConfig; schema: string | undefined };
   /** true when the database answers a trivial query */
   ping(): Promise<boolean>;
+  /**
+   * null when the database accepts a write (a row inserted and rolled back, so nothing stays and nothing
+   * is synced to disk), else why not, in the database's words.
+   */
+  writeProblem(): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -89,11 +94,26 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
         return false;
       }
     },
+    async writeProblem() {
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto('write_probe').values({ id: 'probe' }).execute();
+          throw ROLLBACK;
+        });
+        return 'the write probe was committed'; // unreachable: the transaction always rolls back
+      } catch (error) {
+        if (error === ROLLBACK) return null;
+        return error instanceof Error ? error.message : String(error);
+      }
+    },
     async close() {
       await db.destroy();
     },
   };
 }
+
+/** Thrown inside the write probe's transaction to roll it back. */
+const ROLLBACK = Symbol('roll back the write probe');
 
 export function nowIso(clock: () => Date = () => new Date()): string {
   return clock().toISOString();

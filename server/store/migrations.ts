@@ -133,11 +133,52 @@ const migration004ScaleRateWindows: Migration = {
 };
 // --- end issue 12
 
+// --- 002_message_external_id: a channel's or client's message id is stored once per conversation
+// (web: the widget's client message id; SMS: Twilio's MessageSid). NULLs are distinct in both dialects.
+const migration002MessageExternalId: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createIndex('messages_conversation_external_id').on('messages').columns(['conversation_id', 'external_id']).unique().execute();
+  },
+};
+
+// --- 002_conversation_claims: contact details a customer types are kept on the conversation as
+// unverified claims instead of being linked to (and so attaching the chat to) whichever customer owns them.
+const migration002ConversationClaims: Migration = {
+  async up(db: Kysely<any>) {
+    for (const column of ['claimed_name', 'claimed_email', 'claimed_phone']) {
+      await db.schema.alterTable('conversations').addColumn(column, 'text').execute();
+    }
+  },
+};
+
+// --- 002_agent_disabled (issue 9): an admin can disable an agent without deleting their history.
+function migrationAgentDisabled(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('agents').addColumn('disabled_at', 'text').execute();
+    },
+  };
+}
+
+// --- 002_write_probe (issue 9): /readyz and the start check insert a row here and roll it back,
+// so "ready" means the database accepts writes, not only that it answers a select.
+function migrationWriteProbe(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('write_probe').addColumn('id', 'text', (c) => c.primaryKey()).execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
       return {
         '001_initial': migration001(dialect),
+        '002_agent_disabled': migrationAgentDisabled(),
+        '002_conversation_claims': migration002ConversationClaims,
+        '002_message_external_id': migration002MessageExternalId,
+        '002_write_probe': migrationWriteProbe(),
         '004_scale_rate_windows': migration004ScaleRateWindows,
       };
     },

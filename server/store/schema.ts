@@ -6,7 +6,8 @@ export type Channel = 'web' | 'sms' | 'voice';
 export type ConversationStatus = 'bot' | 'queued' | 'assigned' | 'resolved';
 export type MessageAuthor = 'customer' | 'bot' | 'agent' | 'system';
 export type DeliveryState = 'queued' | 'sent' | 'delivered' | 'failed';
-export type IdentityKind = 'web' | 'phone' | 'email';
+/** `user`: the host site's own user id, signed by the site (identity verification) */
+export type IdentityKind = 'web' | 'phone' | 'email' | 'user';
 export type AgentRole = 'agent' | 'editor' | 'admin';
 
 export interface CustomersTable {
@@ -19,7 +20,7 @@ export interface CustomerIdentitiesTable {
   id: Generated<number>;
   customer_id: string;
   kind: IdentityKind;
-  /** web visitor id, E.164 phone number or lower-cased e-mail address */
+  /** web visitor id, E.164 phone number, lower-cased e-mail address or the host site's verified user id */
   value: string;
   created_at: string;
 }
@@ -40,6 +41,10 @@ export interface ConversationsTable {
   callback_contact: string | null;
   rating: number | null;
   rating_comment: string | null;
+  /** contact details the customer typed when starting the chat: claims, never verified, never linked as identities */
+  claimed_name: string | null;
+  claimed_email: string | null;
+  claimed_phone: string | null;
   created_at: string;
   updated_at: string;
   queued_at: string | null;
@@ -94,6 +99,8 @@ export interface AgentsTable {
   password_hash: string;
   role: AgentRole;
   created_at: string;
+  /** set when an admin disabled the agent: no login, no session */
+  disabled_at: string | null;
 }
 
 export interface AgentSessionsTable {
@@ -113,6 +120,11 @@ export interface BotStateTable {
   updated_at: string;
 }
 
+/** One row is inserted and rolled back to prove the database accepts writes (never committed). */
+export interface WriteProbeTable {
+  id: string;
+}
+
 export interface Database {
   customers: CustomersTable;
   customer_identities: CustomerIdentitiesTable;
@@ -123,6 +135,7 @@ export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
   bot_state: BotStateTable;
+  write_probe: WriteProbeTable;
 }
 
 export type Conversation = Selectable<ConversationsTable>;

@@ -159,4 +159,26 @@ describe('the agent console', () => {
     expect(await page.getByRole('button', { name: 'Claim' }).count()).toBe(0);
     await page.locator(`.queue-item[data-id="${conversationId}"] .holder`, { hasText: 'with Ben' }).waitFor();
   });
+
+  it('shows the contact details a customer typed as unverified, apart from the verified identities', async () => {
+    const app = suite.server.app;
+    // Alice is a customer with her e-mail on record; a stranger types it into a new chat
+    await app.repos.customers.findOrCreate([{ kind: 'web', value: `alice-${Date.now()}` }, { kind: 'email', value: 'alice@example.com' }], 'Alice');
+    const started = await app.inject({ method: 'POST', url: '/api/chat/conversations', payload: { locale: 'en', customer: { name: 'Alice', email: 'alice@example.com' } } });
+    const { conversationId, token } = started.json();
+    await app.inject({ method: 'POST', url: `/api/chat/conversations/${conversationId}/messages`, headers: { authorization: `Bearer ${token}` }, payload: { action: 'handoff' } });
+
+    const page = await context.newPage();
+    watchDialogs(page);
+    await logIn(page);
+    const item = page.locator(`.queue-item[data-id="${conversationId}"]`);
+    expect(await item.locator('.customer-name').textContent()).toBe('Alice (unverified)');
+    await item.click();
+    const claims = page.locator('#claims');
+    await claims.waitFor();
+    expect(await page.locator('#customer h3').first().textContent()).toBe('Given in this chat (unverified)');
+    expect(await claims.locator('dd').allTextContents()).toEqual(['Alice (unverified)', 'alice@example.com (unverified)']);
+    expect(await page.locator('#customer .identities:not(.claims)').textContent()).not.toContain('alice@example.com');
+    expect(await page.locator('#history li').count()).toBe(0);
+  });
 });

@@ -57,11 +57,11 @@ export class ChatApi {
     return `/api/chat/conversations/${encodeURIComponent(session.conversationId)}${rest}`;
   }
 
-  start(input: { locale: string; visitorId?: string }) {
+  start(input: { locale: string; visitorId?: string; user?: { id: string; hash: string } }) {
     return this.call<Session & { messages: ChatMessage[]; visitorId?: string; status?: ConversationStatus }>('POST', '/api/chat/conversations', undefined, input);
   }
 
-  send(session: Session, body: { text: string } | { action: string }) {
+  send(session: Session, body: ({ text: string } | { action: string }) & { clientMessageId?: string }) {
     return this.call<{ received: ChatMessage; messages: ChatMessage[] }>('POST', this.path(session, '/messages'), session.token, body);
   }
 

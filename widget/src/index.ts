@@ -1,6 +1,7 @@
 // Entry of widget.js: one script tag on any site mounts the chat.
 //   <script src="https://HOST/widget.js" data-locale="de" async></script>
-// Optional: data-title (panel heading), data-color (#rrggbb accent), data-position="left".
+// Optional: data-title (panel heading), data-color (#rrggbb accent), data-position="left",
+// data-user-id + data-user-hash (a signed-in user of the site, signed by the site's server: see README).
 // The page can open the chat with window.SupportDesk.open() or any element carrying data-supportdesk-open.
 import { pickLocale, stringsFor } from './i18n.js';
 import { accentColor } from './styles.js';
@@ -31,6 +32,7 @@ if (script && !window.SupportDesk) {
     title: data.title,
     accent: accentColor(data.color),
     position: data.position === 'left' ? 'left' : 'right',
+    user: data.userId && data.userHash ? { id: data.userId, hash: data.userHash } : undefined,
   });
   window.SupportDesk = { open: () => widget.open(), close: () => widget.close(), toggle: () => widget.toggle() };
   const mount = () => widget.mount(document.body);

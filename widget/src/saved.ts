@@ -6,6 +6,8 @@ export interface SavedConversation extends Session {
   /** the panel was open when the page was left */
   open?: boolean;
   rated?: boolean;
+  /** the signed-in user (data-user-id) the conversation was started for */
+  userId?: string;
 }
 
 export class SavedState {

@@ -17,6 +17,8 @@ export interface WidgetOptions {
   title?: string;
   accent: string;
   position: 'left' | 'right';
+  /** the host site's signed-in user (data-user-id, data-user-hash): links the chat to that user's record */
+  user?: { id: string; hash: string };
 }
 
 /** A customer message shown before the server confirmed it. */
@@ -26,7 +28,15 @@ interface OwnMessage {
   state: 'sending' | 'sent' | 'failed';
 }
 
-type Outgoing = { text: string } | { action: string };
+/** What is sent; the client message id is made once per message and sent again on every retry, so the server stores it once. */
+type Outgoing = ({ text: string } | { action: string }) & { clientMessageId: string };
+
+/** A random id for one message. crypto.randomUUID exists only in secure contexts (https, localhost); a plain-http host page gets one from getRandomValues. */
+function newMessageId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 const FULL_SCREEN = '(max-width: 480px)';
 
@@ -233,6 +243,11 @@ export class ChatWidget {
   private async restore(): Promise<void> {
     const saved = this.saved.conversation();
     if (!saved) return;
+    // another user signed in on this browser (or signed out): their conversation is not this user's to see
+    if ((saved.userId ?? undefined) !== this.options.user?.id) {
+      this.saved.saveConversation(undefined);
+      return;
+    }
     this.session = { conversationId: saved.conversationId, token: saved.token };
     this.rated = Boolean(saved.rated);
     if (saved.open) this.open({ focus: false });
@@ -258,11 +273,12 @@ export class ChatWidget {
     this.starting ??= (async () => {
       try {
         const visitorId = this.saved.visitorId();
-        const started = await this.api.start(visitorId ? { locale: this.options.locale, visitorId } : { locale: this.options.locale });
+        const user = this.options.user;
+        const started = await this.api.start({ locale: this.options.locale, ...(visitorId ? { visitorId } : {}), ...(user ? { user } : {}) });
         if (started.visitorId) this.saved.saveVisitorId(started.visitorId);
         this.session = { conversationId: started.conversationId, token: started.token };
         this.rated = false;
-        this.saved.saveConversation({ ...this.session, open: this.isOpen });
+        this.saved.saveConversation({ ...this.session, open: this.isOpen, ...(user ? { userId: user.id } : {}) });
         this.showProblem(undefined);
         this.showAll(started.messages ?? [], false);
         this.setStatus(started.status ?? 'bot');
@@ -379,11 +395,11 @@ export class ChatWidget {
     if (!text) return;
     this.input.value = '';
     this.fitInput();
-    this.submit({ text }, text);
+    this.submit({ text, clientMessageId: newMessageId() }, text);
   }
 
   private choose(choice: Choice): void {
-    this.submit({ action: choice.action }, choice.label);
+    this.submit({ action: choice.action, clientMessageId: newMessageId() }, choice.label);
     this.input.focus();
   }
 
@@ -416,8 +432,9 @@ export class ChatWidget {
         this.place(own.element, Infinity);
         return this.deliver(own, outgoing, true);
       }
+      // it stays unconfirmed: the server may have stored it after all (the answer was lost), and then
+      // its stored copy arrives over the socket and takes this element's place
       own.state = 'failed';
-      this.unconfirmed = this.unconfirmed.filter((entry) => entry !== own);
       this.markFailed(own, outgoing, error);
     } finally {
       this.waiting--;
@@ -435,7 +452,7 @@ export class ChatWidget {
       own.element.classList.remove('failed');
       own.element.classList.add('pending');
       own.state = 'sending';
-      this.unconfirmed.push(own);
+      if (!this.unconfirmed.includes(own)) this.unconfirmed.push(own);
       this.sending = this.sending.then(() => this.deliver(own, outgoing));
       this.input.focus();
     });
@@ -466,7 +483,9 @@ export class ChatWidget {
       const own = this.unconfirmed.find((entry) => entry.text === message.text) ?? this.unconfirmed.find((entry) => entry.state !== 'failed');
       if (own) {
         this.unconfirmed = this.unconfirmed.filter((entry) => entry !== own);
-        own.element.classList.remove('pending');
+        own.element.classList.remove('pending', 'failed');
+        own.element.querySelector('.fail')?.remove();
+        own.state = 'sent';
         element = own.element;
         const bubble = element.querySelector('.bubble');
         if (bubble && own.text !== message.text) bubble.replaceChildren(linkified(message.text, this.options.apiBase));

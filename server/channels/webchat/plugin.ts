@@ -8,8 +8,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import type { Conversation } from '../../store/schema.js';
-import type { Message } from '../../store/conversations.js';
-import type { Identity } from '../../store/customers.js';
+import { DuplicateMessageError, type Message } from '../../store/conversations.js';
+import { verifyUser } from './identity.js';
 import type { ConversationEvent } from '../../events/bus.js';
 import { WebChatAdapter, WEB_CHANNEL, BOT_ACCOUNT } from './webchat-adapter.js';
 import { ChatMessage, customerVisible, toChatMessage } from './messages.js';
@@ -24,6 +24,12 @@ const Status = Type.Union([Type.Literal('bot'), Type.Literal('queued'), Type.Lit
 const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
 const Authorization = Type.Object({ authorization: Type.Optional(Type.String({ description: 'Bearer <token from POST /api/chat/conversations>' })) });
 const ACTION_PATTERN = '^[a-z_]+(:[A-Za-z0-9_.-]{1,200})?$';
+const CLIENT_MESSAGE_ID = Type.String({
+  pattern: '^[A-Za-z0-9_-]{8,64}$',
+  description:
+    'optional, 8-64 letters, digits, "-" or "_" (a UUID fits): your id for this message. Send the same id again when you retry; ' +
+    'a message already stored under it is answered with what was stored (and the bot\'s replies that followed), not stored twice.',
+});
 
 function fail(reply: FastifyReply, statusCode: number, error: string, message: string) {
   return reply.code(statusCode).send({ error, message, statusCode });
@@ -36,6 +42,8 @@ export default fp(
     const adapter = new WebChatAdapter(app.turnLock);
     adapter.use(app.botTranscript);
     adapter.onTurnError = async (context, error) => {
+      // a retried message that is already stored: nothing ran, the route answers with the stored one
+      if (error instanceof DuplicateMessageError) throw error;
       app.log.error({ err: error, conversationId: context.activity.conversation?.id }, 'bot turn failed');
       const locale = context.activity.locale ?? app.kb.locales()[0] ?? 'en';
       // the customer's message is stored; tell them, through the transcript, that the reply failed
@@ -74,6 +82,31 @@ export default fp(
         .map(supported)
         .find(Boolean);
       return { locale: fromHeader ?? locales[0] ?? 'en', given: false, hint: fromHeader };
+    }
+
+    /** A retried message: what was stored under its client id, with the bot's and system's replies that followed it. */
+    async function storedTurn(stored: Message): Promise<{ received: ChatMessage; messages: ChatMessage[] }> {
+      // a retry while the first copy's turn still runs here waits for its replies
+      await adapter.settled(stored.conversationId);
+      const after = await app.repos.conversations.messages(stored.conversationId, { afterSeq: stored.seq });
+      const nextCustomer = after.findIndex((m) => m.author === 'customer');
+      const replies = (nextCustomer < 0 ? after : after.slice(0, nextCustomer)).filter((m) => m.author === 'bot' || m.author === 'system');
+      return { received: toChatMessage(stored), messages: customerVisible(replies) };
+    }
+
+    /**
+     * The customer a new web conversation belongs to, found only through verified identities: the host site's
+     * signed user id when given (the browser's visitor id is linked to it only when it is nobody else's), else
+     * the visitor id itself. A refused signature comes back as the reason.
+     */
+    async function customerOf(visitorId: string, user: { id: string; hash: string } | undefined): Promise<string | { statusCode: 400 | 403; message: string }> {
+      const web = { kind: 'web' as const, value: visitorId };
+      if (!user) return app.repos.customers.findOrCreate([web]);
+      const verification = verifyUser(app.config.identityVerificationSecret, user);
+      if (!verification.verified) return verification;
+      const customerId = await app.repos.customers.findOrCreate([{ kind: 'user', value: verification.userId }]);
+      await app.repos.customers.link(customerId, [web]);
+      return customerId;
     }
 
     /** The label of the button the customer pressed, from the bot's recent messages, so the transcript reads naturally. */
@@ -118,11 +151,23 @@ export default fp(
           schema: {
             tags: ['chat'],
             summary: 'Start a conversation',
-            description: 'Creates a conversation and returns its token (keep it: it is the only way back in) and the bot\'s greeting.',
+            description:
+              'Creates a conversation and returns its token (keep it: it is the only way back in) and the bot\'s greeting. ' +
+              '`customer` details are kept on the conversation as unverified claims for the agent; they never link the chat to a customer record. ' +
+              '`user` (the host site\'s signed-in user, signed with IDENTITY_VERIFICATION_SECRET) links it to that user\'s record.',
             body: Type.Object(
               {
                 locale: Type.Optional(Type.String({ maxLength: 20, description: 'e.g. "de" or "en"; else Accept-Language, then detected from the text' })),
                 visitorId: Type.Optional(Type.String({ minLength: 8, maxLength: 100, description: 'the id returned by an earlier call, so the customer is recognised' })),
+                user: Type.Optional(
+                  Type.Object(
+                    {
+                      id: Type.String({ minLength: 1, maxLength: 200, description: 'the host site\'s id of its signed-in user' }),
+                      hash: Type.String({ maxLength: 128, description: 'hex HMAC-SHA256 of id with IDENTITY_VERIFICATION_SECRET, computed by the site\'s server' }),
+                    },
+                    { additionalProperties: false, description: 'a signed-in user of the host site; a wrong hash is 403' },
+                  ),
+                ),
                 customer: Type.Optional(
                   Type.Object(
                     {
@@ -130,7 +175,7 @@ export default fp(
                       email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
                       phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()./-]{6,30}$' })),
                     },
-                    { additionalProperties: false },
+                    { additionalProperties: false, description: 'what the customer typed: shown to agents as unverified' },
                   ),
                 ),
               },
@@ -145,6 +190,7 @@ export default fp(
                 messages: Type.Array(ChatMessage),
               }),
               400: ErrorReply,
+              403: ErrorReply,
               429: ErrorReply,
             },
           },
@@ -152,13 +198,12 @@ export default fp(
         async (request, reply) => {
           const body = request.body ?? {};
           const visitorId = body.visitorId ?? randomUUID();
-          const identities: Identity[] = [{ kind: 'web', value: visitorId }];
-          if (body.customer?.email) identities.push({ kind: 'email', value: body.customer.email });
-          if (body.customer?.phone) identities.push({ kind: 'phone', value: body.customer.phone });
-          const customerId = await app.repos.customers.findOrCreate(identities, body.customer?.name?.trim() || null);
+          const customerId = await customerOf(visitorId, body.user);
+          if (typeof customerId !== 'string') return fail(reply, customerId.statusCode, customerId.statusCode === 403 ? 'Forbidden' : 'Bad Request', customerId.message);
           const { locale, given, hint } = pickLocale(body.locale, request.headers['accept-language']);
           const { token, hash } = newToken();
-          const conversation = await app.repos.conversations.create({ customerId, channel: WEB_CHANNEL, locale, tokenHash: hash });
+          const claims = { name: body.customer?.name?.trim(), email: body.customer?.email?.trim(), phone: body.customer?.phone?.trim() };
+          const conversation = await app.repos.conversations.create({ customerId, channel: WEB_CHANNEL, locale, tokenHash: hash, claims });
           const { replies } = await adapter.process(
             {
               type: 'conversationUpdate',
@@ -183,11 +228,12 @@ export default fp(
             summary: 'Send a message or press a button',
             description:
               'Body is { text } (at most CHAT_MAX_TEXT_LENGTH characters, else 413) or { action } (the action of a quick reply or suggestion). ' +
-              'Returns the stored customer message and the bot\'s replies (empty while a person has the conversation).',
+              'Returns the stored customer message and the bot\'s replies (empty while a person has the conversation). ' +
+              'With clientMessageId a retry of a message that was stored returns that message and its replies again instead of storing it twice.',
             params: IdParams,
             headers: Authorization,
             body: Type.Object(
-              { text: Type.Optional(Type.String()), action: Type.Optional(Type.String({ pattern: ACTION_PATTERN })) },
+              { text: Type.Optional(Type.String()), action: Type.Optional(Type.String({ pattern: ACTION_PATTERN })), clientMessageId: Type.Optional(CLIENT_MESSAGE_ID) },
               { additionalProperties: false },
             ),
             response: {
@@ -204,8 +250,13 @@ export default fp(
         async (request, reply) => {
           const conversation = await authorised(request, reply, bearer(request));
           if (!conversation) return reply;
-          const { text, action } = request.body;
+          const { text, action, clientMessageId } = request.body;
           if ((text === undefined) === (action === undefined)) return fail(reply, 400, 'Bad Request', 'Send either { text } or { action }.');
+          // a retry of a stored message is answered before the limits and the resolved check: it adds nothing
+          if (clientMessageId !== undefined) {
+            const stored = await app.repos.conversations.messageByExternalId(conversation.id, clientMessageId);
+            if (stored) return storedTurn(stored);
+          }
           if (text !== undefined && text.trim() === '') return fail(reply, 400, 'Bad Request', 'The message is empty.');
           const maxLength = app.config.chat.maxTextLength;
           if (text !== undefined && text.length > maxLength) {
@@ -220,18 +271,29 @@ export default fp(
             return fail(reply, 429, 'Too Many Requests', `Too many messages in this conversation; try again in ${retryAfter} seconds.`);
           }
           const shownText = action !== undefined ? ((await labelOf(conversation.id, action, conversation.last_seq)) ?? action) : text!.trim();
-          const { received, replies } = await adapter.process(
-            {
-              type: 'message',
-              conversation: { id: conversation.id } as any,
-              from: { id: conversation.customer_id, role: 'user' } as any,
-              text: shownText,
-              value: action !== undefined ? { action } : undefined,
-              serviceUrl: app.config.publicUrl,
-            },
-            runBot,
-          );
-          return { received: toChatMessage(received!), messages: customerVisible(replies) };
+          let turn;
+          try {
+            turn = await adapter.process(
+              {
+                type: 'message',
+                // the activity id is stored as the message's external id
+                ...(clientMessageId !== undefined ? { id: clientMessageId } : {}),
+                conversation: { id: conversation.id } as any,
+                from: { id: conversation.customer_id, role: 'user' } as any,
+                text: shownText,
+                value: action !== undefined ? { action } : undefined,
+                serviceUrl: app.config.publicUrl,
+              },
+              runBot,
+            );
+          } catch (error) {
+            // the same message raced in twice: the unique index let one through; answer with its turn
+            if (!(error instanceof DuplicateMessageError)) throw error;
+            const stored = await app.repos.conversations.messageByExternalId(conversation.id, error.externalId);
+            if (!stored) throw error;
+            return storedTurn(stored);
+          }
+          return { received: toChatMessage(turn.received!), messages: customerVisible(turn.replies) };
         },
       );
 
@@ -265,7 +327,8 @@ export default fp(
         {
           schema: {
             tags: ['chat'],
-            summary: 'Rate a resolved conversation',
+            summary: 'Rate a resolved conversation (once)',
+            description: 'One rating per conversation: a second one is 409 and leaves the first as it was.',
             params: IdParams,
             headers: Authorization,
             body: Type.Object({ stars: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
@@ -276,7 +339,10 @@ export default fp(
           const conversation = await authorised(request, reply, bearer(request));
           if (!conversation) return reply;
           if (conversation.status !== 'resolved') return fail(reply, 409, 'Conflict', 'A conversation can be rated once it is resolved.');
-          await app.repos.conversations.update(conversation.id, { rating: request.body.stars, rating_comment: request.body.comment?.trim() || null });
+          // atomic: of two ratings sent at once, one is kept
+          if (!(await app.repos.conversations.rateOnce(conversation.id, request.body.stars, request.body.comment?.trim() || null))) {
+            return fail(reply, 409, 'Conflict', 'This conversation has already been rated; a rating cannot be changed.');
+          }
           return reply.code(204).send(null);
         },
       );

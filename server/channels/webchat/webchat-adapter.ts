@@ -55,6 +55,13 @@ export class WebChatAdapter extends BotAdapter {
     }
   }
 
+  /** Resolves when the turn running now in this conversation (if any, on any instance) has finished, however it ended. */
+  async settled(conversationId: string): Promise<void> {
+    await this.running.get(conversationId)?.catch(() => {});
+    // and on other instances: taking the conversation's lock waits for a turn holding it there
+    await this.turnLock.run(conversationId, async () => {});
+  }
+
   /** Nothing to transmit: the replies are already stored (and published) by the transcript middleware. */
   async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     return activities.map((a) => ({ id: a.id ?? randomUUID() }));

@@ -5,6 +5,12 @@ import { api, ApiError } from './api.js';
 import { el, clear, timeAgo, clock } from './dom.js';
 import type { AgentMessage, ConversationDetail, ConversationSummary, Me, QueueItem, KbHit } from './types.js';
 import { Alerts } from './alerts.js';
+import { setUpTeam } from './team.js';
+
+// The page offers only what the role may do (the server enforces it anyway): editors get the knowledge base,
+// no queue; agents and admins handle conversations; admins also manage the team.
+const role = document.body.dataset.role ?? 'agent';
+const handlesConversations = role === 'agent' || role === 'admin';
 
 const REASONS: Record<string, string> = {
   customer_request: 'Asked for a person',
@@ -36,14 +42,22 @@ const announcer = el('div', { className: 'visually-hidden', 'aria-live': 'polite
 const queuePane = el('nav', { className: 'pane queue-pane', 'aria-label': 'Queue' }, el('h2', {}, 'Queue ', queueCount), queueList, announcer);
 const conversationPane = el('section', { className: 'pane conversation-pane', id: 'conversation', 'aria-label': 'Conversation' });
 const customerPane = el('aside', { className: 'pane customer-pane', id: 'customer', 'aria-label': 'Customer' });
-root.append(queuePane, conversationPane, customerPane);
-renderEmptyConversation();
+if (handlesConversations) {
+  root.append(queuePane, conversationPane, customerPane);
+  renderEmptyConversation();
+}
 
-/** How agents call a customer: the name they gave, else an e-mail or phone number, else a short visitor number. */
-function customerLabel(customer: { name?: string | null; identities: Array<{ kind: string; value: string }> }): string {
+/**
+ * How agents call a customer: the name on record, else a verified e-mail or phone number, else a name typed in
+ * the chat (marked unverified: anybody can type any name), else a short visitor number.
+ */
+function customerLabel(customer: { name?: string | null; identities: Array<{ kind: string; value: string }> }, claims?: ConversationSummary['claims']): string {
   if (customer.name) return customer.name;
   const contact = customer.identities.find((i) => i.kind === 'email') ?? customer.identities.find((i) => i.kind === 'phone');
   if (contact) return contact.value;
+  if (claims?.name) return `${claims.name} (unverified)`;
+  const user = customer.identities.find((i) => i.kind === 'user');
+  if (user) return `Site user ${user.value}`;
   const visitor = customer.identities.find((i) => i.kind === 'web');
   return visitor ? `Web visitor ${visitor.value.slice(0, 8)}` : 'Unknown customer';
 }
@@ -61,7 +75,7 @@ function renderQueue() {
   queueCount.textContent = String(state.queue.filter((c) => c.status === 'queued').length);
   if (state.queue.length === 0) queueList.append(el('li', { className: 'empty' }, 'Nobody is waiting.'));
   for (const item of state.queue) {
-    const customer = customerLabel(item.customer);
+    const customer = customerLabel(item.customer, item.claims);
     const holder = item.status === 'assigned' ? `with ${item.assignedAgent?.id === state.me?.id ? 'you' : (item.assignedAgent?.name ?? 'someone')}` : `waiting ${timeAgo(item.queuedAt)}`;
     const button = el(
       'button',
@@ -130,6 +144,15 @@ const kbPanel = el('details', { className: 'kb-panel' }, el('summary', {}, 'Know
 
 kbPanel.addEventListener('toggle', () => (transcript.scrollTop = transcript.scrollHeight));
 
+// editors: the knowledge base on its own, in the language they choose
+let kbLocale: HTMLSelectElement | undefined;
+if (!handlesConversations) {
+  kbLocale = el('select', { id: 'kb-locale', 'aria-label': 'Language' }, el('option', { value: 'de' }, 'Deutsch'), el('option', { value: 'en' }, 'English'));
+  kbForm.insertBefore(kbLocale, kbForm.lastChild);
+  root.classList.add('layout-single');
+  root.append(el('section', { className: 'pane kb-pane', id: 'kb-pane', 'aria-label': 'Knowledge base' }, el('h2', {}, 'Knowledge base'), kbForm, kbResults));
+}
+
 function setMode(mode: 'reply' | 'note') {
   state.mode = mode;
   replyTab.setAttribute('aria-pressed', String(mode === 'reply'));
@@ -184,12 +207,17 @@ kbForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   const q = kbInput.value.trim();
   if (!q) return;
-  const locale = state.detail?.conversation.locale ?? 'en';
+  const locale = state.detail?.conversation.locale ?? kbLocale?.value ?? 'en';
   try {
     const { hits } = await api.get<{ hits: KbHit[] }>(`/api/agent/kb/search?q=${encodeURIComponent(q)}&locale=${encodeURIComponent(locale.slice(0, 2))}`);
     clear(kbResults);
     if (hits.length === 0) kbResults.append(el('li', { className: 'empty' }, 'No article found.'));
     for (const hit of hits) {
+      const article = el('div', {}, el('strong', {}, hit.title), el('p', {}, hit.summary), el('a', { href: hit.url, target: '_blank', rel: 'noopener noreferrer' }, hit.url));
+      if (!handlesConversations) {
+        kbResults.append(el('li', {}, article));
+        continue;
+      }
       const insert = el('button', { type: 'button', className: 'insert' }, 'Insert');
       insert.addEventListener('click', () => {
         const snippet = `${hit.summary}\n${hit.url}`;
@@ -197,7 +225,7 @@ kbForm.addEventListener('submit', async (event) => {
         setMode('reply');
         composerText.focus();
       });
-      kbResults.append(el('li', {}, el('div', {}, el('strong', {}, hit.title), el('p', {}, hit.summary), el('a', { href: hit.url, target: '_blank', rel: 'noopener noreferrer' }, hit.url)), insert));
+      kbResults.append(el('li', {}, article, insert));
     }
   } catch (error) {
     report(error);
@@ -230,7 +258,7 @@ function renderConversation(options: { keepComposer?: boolean } = {}) {
   if (!detail) return renderEmptyConversation();
   const c = detail.conversation;
   clear(conversationPane);
-  const customerName = customerLabel(detail.customer);
+  const customerName = customerLabel(detail.customer, detail.conversation.claims);
   const actions = el('div', { className: 'actions' });
   if (c.status === 'queued') actions.append(actionButton('Claim', 'claim', 'claim', 'primary'));
   if (c.status === 'queued' || mine()) actions.append(actionButton('Hand back to bot', 'hand-back', 'hand-back'), actionButton('Resolve', 'resolve', 'resolve'));
@@ -254,7 +282,7 @@ function renderConversation(options: { keepComposer?: boolean } = {}) {
     } else {
       box.append(el('p', {}, 'The bot offered no article.'));
     }
-    if (c.callbackContact) box.append(el('p', { className: 'callback' }, 'Answer at: ', el('strong', {}, c.callbackContact)));
+    if (c.callbackContact) box.append(el('p', { className: 'callback' }, 'Answer at: ', el('strong', {}, c.callbackContact), ' (unverified: typed by the customer)'));
     conversationPane.append(box);
   }
   clear(transcript);
@@ -298,13 +326,22 @@ function appendMessage(message: AgentMessage) {
 
 function renderCustomer(detail: ConversationDetail) {
   clear(customerPane);
-  const labels: Record<string, string> = { web: 'Web visitor', phone: 'Phone', email: 'E-mail' };
+  const labels: Record<string, string> = { web: 'Web visitor', phone: 'Phone', email: 'E-mail', user: 'Site user (verified)' };
   customerPane.append(
     el('h2', {}, 'Customer'),
-    el('p', { className: 'customer-name' }, detail.customer.name ?? 'No name given'),
+    el('p', { className: 'customer-name' }, detail.customer.name ?? 'No name on record'),
     el('dl', { className: 'identities' }, ...detail.customer.identities.flatMap((i) => [el('dt', {}, labels[i.kind] ?? i.kind), el('dd', {}, i.value)])),
-    el('h3', {}, 'Other conversations'),
   );
+  const claims = detail.conversation.claims;
+  if (claims) {
+    // typed by whoever started the chat: never proof of who they are, so never shown as an identity
+    const given: Array<[string, string | null]> = [['Name', claims.name], ['E-mail', claims.email], ['Phone', claims.phone]];
+    customerPane.append(
+      el('h3', {}, 'Given in this chat (unverified)'),
+      el('dl', { className: 'identities claims', id: 'claims' }, ...given.filter(([, value]) => value).flatMap(([label, value]) => [el('dt', {}, label), el('dd', {}, `${value} (unverified)`)])),
+    );
+  }
+  customerPane.append(el('h3', {}, 'Other conversations'));
   if (detail.otherConversations.length === 0) customerPane.append(el('p', { className: 'empty' }, 'None.'));
   const list = el('ul', { className: 'history', id: 'history' });
   for (const other of detail.otherConversations) {
@@ -364,9 +401,12 @@ function report(error: unknown) {
   }
 }
 
-setInterval(renderQueue, 30_000); // waiting times tick on
+if (handlesConversations) setInterval(renderQueue, 30_000); // waiting times tick on
 
 async function start() {
+  const teamButton = document.getElementById('team-toggle') as HTMLButtonElement | null;
+  if (teamButton) setUpTeam(teamButton, report);
+  if (!handlesConversations) return;
   try {
     state.me = await api.get<Me>('/api/agent/me');
     await loadQueue();
