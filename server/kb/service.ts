@@ -7,7 +7,7 @@ import type { KbHit } from '../../bot/ports.js';
 import type { Article, KbProblem, KbSearchResult, KnowledgeBaseService } from './types.js';
 import { loadKnowledgeBase, SUPPORTED_LOCALES } from './loader.js';
 import { articlePath } from './render.js';
-import { highlightSnippet } from './snippet.js';
+import { highlightSnippet, preparedSources } from './snippet.js';
 import { matchLocale } from './locale.js';
 import { buildLocaleIndex, warmTrainingThreads, type LocaleIndex } from './search/engine.js';
 
@@ -167,7 +167,7 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
     articles: (locale) => [...(current().byLocale.get(locale) ?? [])],
     problems: () => [...lastProblems],
     reload,
-    async search(query: string, requestedLocale: string, searchOptions: { limit?: number } = {}): Promise<KbSearchResult> {
+    async search(query: string, requestedLocale: string, searchOptions: { limit?: number; snippets?: boolean } = {}): Promise<KbSearchResult> {
       const view = current();
       const locale = localeOf(requestedLocale);
       const index = locale ? view.indexes.get(locale) : undefined;
@@ -196,7 +196,7 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
           url: `${publicUrl}${articlePath(article.id, locale)}`,
           score: hit.score,
           confidence: hit.confidence,
-          snippet: highlightSnippet(text, [article.summary, article.text]),
+          snippet: searchOptions.snippets === false ? '' : highlightSnippet(text, preparedSources(article, () => [article.summary, article.text])),
         });
       }
       return { hits, calibration };

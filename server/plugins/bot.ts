@@ -23,7 +23,8 @@ export default fp(
     const conversationState = new ConversationState(storage);
     const userState = new UserState(storage);
     const bot = new SupportBot({
-      knowledgeBase: app.kb,
+      // the bot reads no snippet: it never pays for one
+      knowledgeBase: { search: (query, locale, options) => app.kb.search(query, locale, { ...options, snippets: false }), locales: () => app.kb.locales() },
       handoff: app.handoff,
       clock: app.clock,
       conversationState,

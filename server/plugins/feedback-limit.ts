@@ -4,12 +4,13 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { rateLimitStore } from '../limits/window-counter.js';
 
-export async function limitFeedback(scope: FastifyInstance): Promise<void> {
+/** `namespace` keeps each registration's counts (API, help-center form) apart in the shared store */
+export async function limitFeedback(scope: FastifyInstance, namespace: string): Promise<void> {
   await scope.register(rateLimit, {
     global: true,
     max: scope.config.feedbackPerMinutePerIp,
     timeWindow: 60_000,
-    store: rateLimitStore(scope.windowCounter, 'feedback'),
+    store: rateLimitStore(scope.windowCounter, namespace),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       error: 'Too Many Requests',
