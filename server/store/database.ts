@@ -49,7 +49,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     connection.pragma('foreign_keys = ON');
     connection.pragma('busy_timeout = 5000');
     connection.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(connection) }) });
   } else {
     dialect = 'postgres';
     const schema = options.schema;
@@ -114,6 +114,26 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
 
 /** Thrown inside the write probe's transaction to roll it back. */
 const ROLLBACK = Symbol('roll back the write probe');
+
+/**
+ * Kysely prepares every statement anew (about 19 µs for a primary-key SELECT here, against 3.4 µs for a
+ * prepared one): keep the prepared statements by SQL text. Bounded, since `in (…)` lists vary in length.
+ */
+function preparedOnce(connection: SQLite.Database, limit = 500) {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => connection.close(),
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (!statement) {
+        if (statements.size >= limit) statements.delete(statements.keys().next().value!);
+        statement = connection.prepare(text);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+}
 
 export function nowIso(clock: () => Date = () => new Date()): string {
   return clock().toISOString();
