@@ -49,6 +49,13 @@ export default fp(
       // the customer's message is stored; tell them, through the transcript, that the reply failed
       await context.sendActivities(renderText(WEB_CHANNEL, stringsFor(locale).somethingWentWrong, { locale, author: 'system' })).catch(() => {});
     };
+    // keeps proxies from closing idle sockets: one sweep for all of them, no timer per socket (10,000 sockets)
+    const pinged = new Set<import('ws').WebSocket>();
+    const pingSweep = setInterval(() => {
+      for (const socket of pinged) if (socket.readyState === socket.OPEN) socket.ping();
+    }, 30_000);
+    pingSweep.unref();
+    app.addHook('onClose', async () => clearInterval(pingSweep));
     const perConversation = new ConversationRateLimit(app.config.chat.messagesPerMinute, app.windowCounter);
     const runBot = (context: Parameters<typeof app.bot.run>[0]) => app.bot.run(context);
 
@@ -386,8 +393,8 @@ export default fp(
           socket.on('close', unsubscribe);
           socket.on('error', unsubscribe);
           // keeps proxies from closing an idle socket
-          const keepAlive = setInterval(() => socket.ping(), 30_000);
-          socket.on('close', () => clearInterval(keepAlive));
+          pinged.add(socket);
+          socket.on('close', () => pinged.delete(socket));
           void (async () => {
             const current = await app.repos.conversations.get(conversation.id);
             send({ type: 'status', status: current?.status ?? conversation.status });
