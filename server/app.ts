@@ -86,6 +86,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     if (ownsStore) await store.close();
   });
 
+  // SQLite commits the writes of concurrent requests together: no answer leaves before the commit that
+  // holds what it reports (PostgreSQL: resolves at once)
+  app.addHook('onSend', async (_request, _reply, payload) => {
+    await store.durable();
+    return payload;
+  });
+
   // before every route: helmet's hooks and per-route options apply to the routes registered after it
   await app.register(securityHeaders, { publicUrl: config.publicUrl });
   await app.register(swagger, {

@@ -60,7 +60,7 @@ export default fp<ServicesOptions>(
       customers: new CustomerRepository(store.db, now),
       analytics: new AnalyticsRepository(store.db, now),
     });
-    app.decorate('transcript', new Transcript(conversations, bus));
+    app.decorate('transcript', new Transcript(conversations, bus, (fn) => store.afterCommit(fn)));
   },
   { name: 'services' },
 );

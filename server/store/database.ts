@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { GroupCommit, GroupCommitSqliteDialect } from './group-commit.js';
 import { Migrator } from 'kysely/migration';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
@@ -16,6 +17,13 @@ export interface Store {
   dialect: DialectName;
   /** PostgreSQL only: how to open more connections like the pool's (the event bus listens on one of its own) */
   postgres?: { clientConfig: pg.ClientConfig; schema: string | undefined };
+  /**
+   * Resolves once everything written so far is committed. SQLite groups the commits of concurrent requests
+   * (group-commit.ts): answers and live events wait for this. PostgreSQL commits before a write resolves.
+   */
+  durable(): Promise<void>;
+  /** Runs `fn` once everything written so far is committed, in call order (at once when nothing waits). */
+  afterCommit(fn: () => void): void;
   /** true when the database answers a trivial query */
   ping(): Promise<boolean>;
   /**
@@ -40,6 +48,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   let db: Kysely<Database>;
   let dialect: DialectName;
   let clientConfig: pg.ClientConfig | undefined;
+  let group: GroupCommit | undefined;
   if (databaseUrl.startsWith('sqlite:')) {
     dialect = 'sqlite';
     const file = databaseUrl.slice('sqlite:'.length);
@@ -49,7 +58,9 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     connection.pragma('foreign_keys = ON');
     connection.pragma('busy_timeout = 5000');
     connection.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(connection) }) });
+    group = new GroupCommit(connection);
+    db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(connection, group) });
+    group.attach(db);
   } else {
     dialect = 'postgres';
     const schema = options.schema;
@@ -86,6 +97,8 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     db,
     dialect,
     ...(clientConfig ? { postgres: { clientConfig, schema: options.schema } } : {}),
+    durable: () => group?.durable() ?? Promise.resolve(),
+    afterCommit: (fn) => (group ? group.afterCommit(fn) : fn()),
     async ping() {
       try {
         await sql`select 1`.execute(db);
@@ -114,26 +127,6 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
 
 /** Thrown inside the write probe's transaction to roll it back. */
 const ROLLBACK = Symbol('roll back the write probe');
-
-/**
- * Kysely prepares every statement anew (about 19 µs for a primary-key SELECT here, against 3.4 µs for a
- * prepared one): keep the prepared statements by SQL text. Bounded, since `in (…)` lists vary in length.
- */
-function preparedOnce(connection: SQLite.Database, limit = 500) {
-  const statements = new Map<string, SQLite.Statement>();
-  return {
-    close: () => connection.close(),
-    prepare(text: string) {
-      let statement = statements.get(text);
-      if (!statement) {
-        if (statements.size >= limit) statements.delete(statements.keys().next().value!);
-        statement = connection.prepare(text);
-        statements.set(text, statement);
-      }
-      return statement;
-    },
-  };
-}
 
 export function nowIso(clock: () => Date = () => new Date()): string {
   return clock().toISOString();

@@ -397,6 +397,7 @@ export default fp(
           socket.on('close', () => pinged.delete(socket));
           void (async () => {
             const current = await app.repos.conversations.get(conversation.id);
+            await app.store.durable(); // what is replayed must be committed
             send({ type: 'status', status: current?.status ?? conversation.status });
             if (replaying) {
               const missed = await app.repos.conversations.messages(conversation.id, { afterSeq: lastSeq });
