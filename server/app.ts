@@ -87,9 +87,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
 
   // SQLite commits the writes of concurrent requests together: no answer leaves before the commit that
-  // holds what it reports (PostgreSQL: resolves at once)
-  app.addHook('onSend', async (_request, _reply, payload) => {
-    await store.durable();
+  // holds what it reports; a request that touched nothing uncommitted answers at once (PostgreSQL: always)
+  const work = new WeakMap<object, { touched: boolean }>();
+  app.addHook('onRequest', (request, _reply, done) => store.track((record) => (work.set(request, record), done())));
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (work.get(request)?.touched) await store.durable();
     return payload;
   });
 

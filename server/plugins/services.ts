@@ -58,7 +58,7 @@ export default fp<ServicesOptions>(
     app.decorate('repos', {
       conversations,
       customers: new CustomerRepository(store.db, now),
-      analytics: new AnalyticsRepository(store.db, now),
+      analytics: new AnalyticsRepository(store.db, now, (fn) => store.untracked(fn)),
     });
     app.decorate('transcript', new Transcript(conversations, bus, (fn) => store.afterCommit(fn)));
   },

@@ -22,6 +22,10 @@ export interface Store {
    * (group-commit.ts): answers and live events wait for this. PostgreSQL commits before a write resolves.
    */
   durable(): Promise<void>;
+  /** Runs `fn` with a record of whether it touched uncommitted data (a request: then its answer waits for durable()). */
+  track(fn: (record: { touched: boolean }) => void): void;
+  /** Runs `fn` outside the current record: writes no answer waits for (search analytics). */
+  untracked<T>(fn: () => Promise<T>): Promise<T>;
   /** Runs `fn` once everything written so far is committed, in call order (at once when nothing waits). */
   afterCommit(fn: () => void): void;
   /** true when the database answers a trivial query */
@@ -98,6 +102,8 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     dialect,
     ...(clientConfig ? { postgres: { clientConfig, schema: options.schema } } : {}),
     durable: () => group?.durable() ?? Promise.resolve(),
+    track: (fn) => (group ? group.track(fn) : fn({ touched: false })),
+    untracked: (fn) => (group ? group.untracked(fn) : fn()),
     afterCommit: (fn) => (group ? group.afterCommit(fn) : fn()),
     async ping() {
       try {

@@ -3,10 +3,17 @@
 // transaction that is committed once per event-loop turn, for every request that wrote meanwhile; a
 // request's answer (and every live event) waits for the commit that holds its writes, so "acknowledged
 // means on disk" still holds. Kysely transactions become savepoints inside the open transaction.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type SQLite from 'better-sqlite3';
 import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type Kysely, type QueryResult, type TransactionSettings } from 'kysely';
 
+/** Whether a unit of work (a request) read or wrote data of a batch not yet committed. */
+export interface WorkRecord {
+  touched: boolean;
+}
+
 export class GroupCommit {
+  private readonly work = new AsyncLocalStorage<WorkRecord>();
   private open = false;
   private scheduled = false;
   private waiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
@@ -37,6 +44,24 @@ export class GroupCommit {
   /** A statement failed: when SQLite rolled the whole batch back, everyone waiting on it learns so. */
   failed(error: Error): void {
     if (this.open && !this.connection.inTransaction) this.settle(error);
+  }
+
+  /** Runs `fn` (and what it starts) with a record of whether it touched uncommitted data. */
+  track(fn: (record: WorkRecord) => void): void {
+    const record = { touched: false };
+    this.work.run(record, () => fn(record));
+  }
+
+  /** Runs `fn` without marking the current unit of work (writes nobody waits for: search analytics). */
+  untracked<T>(fn: () => Promise<T>): Promise<T> {
+    return this.work.exit(fn);
+  }
+
+  /** A statement ran: while a batch is open, the current unit of work must wait for its commit. */
+  touch(): void {
+    if (!this.open) return;
+    const record = this.work.getStore();
+    if (record) record.touched = true;
   }
 
   /** Resolves once everything written before the call is committed (at once when nothing is pending). */
@@ -130,6 +155,7 @@ class GroupCommitConnection implements DatabaseConnection {
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const statement = this.prepare(compiled.sql);
     if (!statement.readonly) this.group.writing();
+    this.group.touch();
     try {
       if (statement.reader) return { rows: statement.all(compiled.parameters as unknown[]) as R[] };
       const { changes, lastInsertRowid } = statement.run(compiled.parameters as unknown[]);
