@@ -14,6 +14,7 @@ import { createInProcessBus, type EventBus } from './events/bus.js';
 import { createPostgresBus } from './events/postgres-bus.js';
 import { ConversationRepository } from './store/conversations.js';
 import { createTurnLock } from './conversations/turn-lock.js';
+import metricsPlugin, { Metrics } from './plugins/metrics.js';
 import services, { type Clock } from './plugins/services.js';
 import errors from './plugins/errors.js';
 import securityHeaders, { securityHeaders as securityHeaderPresets } from './plugins/security-headers.js';
@@ -71,12 +72,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   const ownsStore = !options.store;
   const store = options.store ?? (await openStore(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous }));
+  const metrics = new Metrics();
   // several processes on one PostgreSQL hear each other's events over LISTEN/NOTIFY; SQLite stays in-process
   const ownsBus = !options.bus;
   const bus =
     options.bus ??
     (store.dialect === 'postgres'
-      ? await createPostgresBus({ store, readMessages: (ids) => new ConversationRepository(store.db).messagesByIds(ids), logger: app.log })
+      ? await createPostgresBus({
+          store,
+          readMessages: (ids) => new ConversationRepository(store.db).messagesByIds(ids),
+          logger: app.log,
+          onRemoteDelivery: (lagMs) => metrics.busLag.observe(lagMs / 1000),
+        })
       : createInProcessBus());
   const turnLock = createTurnLock(store);
   // one hook, in this order: the bus may still be sending through the store's pool
@@ -130,6 +137,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(services, { config, store, bus, turnLock, clock: options.clock ?? { now: () => new Date() } });
   await app.register(errors);
   await app.register(kb);
+  await app.register(metricsPlugin, { metrics });
 
   await app.register(health);
   await app.register(helpCenter);

@@ -29,7 +29,12 @@ export default fp(
       clock: app.clock,
       conversationState,
       userState,
-      searchLog: { record: (event) => app.repos.analytics.recordSearch(event) },
+      searchLog: {
+        record: (event) => {
+          app.metrics.botDecisions.inc({ channel: event.channel, decision: event.decision ?? 'none' });
+          return app.repos.analytics.recordSearch(event);
+        },
+      },
       feedbackLog: { record: (event) => app.repos.analytics.recordFeedback(event) },
       options: { missesBeforeEscalation: app.config.bot.missesBeforeEscalation },
     });
@@ -40,5 +45,5 @@ export default fp(
     app.decorate('bot', bot);
     app.decorate('botTranscript', new TranscriptMiddleware(transcript));
   },
-  { name: 'bot', dependencies: ['services', 'kb', 'handoff'] },
+  { name: 'bot', dependencies: ['metrics', 'services', 'kb', 'handoff'] },
 );
