@@ -11,6 +11,8 @@ export interface KbHit {
   summary: string;
   /** absolute URL of the article in the help center */
   url: string;
+  /** a short absolute link to the article for SMS (counts the view); absent where the KB has none */
+  shortUrl?: string;
   /** the engine's score; higher is better, comparable only within one search */
   score: number;
   /** the engine's calibrated confidence that this hit answers the question, 0..1 */
@@ -39,13 +41,21 @@ export interface ConversationRef {
   locale: Locale;
 }
 
-/** What the customer is told after an escalation (already in their language). */
-export interface EscalationOutcome {
-  /** system notice(s) for the customer: queued, position, expected wait, or the offline flow */
-  notices: string[];
-  /** true outside opening hours: the bot may ask for a contact for the answer */
-  offline: boolean;
-}
+/**
+ * What the handoff did, as data: each channel's renderer in bot/replies words it for its channel.
+ * The handoff never writes customer-facing sentences.
+ */
+export type HandoffOutcome =
+  | { kind: 'queued'; reason: EscalationReason; position: number; waitMinutes: number }
+  /** outside opening hours: still queued; `nextOpening` is an ISO instant (null when the team never opens) */
+  | { kind: 'offline'; reason: EscalationReason; nextOpening: string | null; timeZone: string }
+  | { kind: 'callback_recorded'; contact: string }
+  | { kind: 'agent_joined'; agentName: string }
+  | { kind: 'handed_back' }
+  | { kind: 'resolved'; ratingRequest: { min: number; max: number } };
+
+/** The outcome of an escalation: queued (in opening hours) or offline. */
+export type EscalationOutcome = Extract<HandoffOutcome, { kind: 'queued' | 'offline' }>;
 
 export interface Handoff {
   /** Whether a person owns this conversation now (queued or assigned): the bot then stays silent. */
@@ -87,6 +97,7 @@ export interface ArticleRef {
   title: string;
   summary: string;
   url: string;
+  shortUrl?: string;
 }
 
 /** A button the customer can press; the channel sends `action` back as the customer's answer. */
@@ -110,6 +121,12 @@ export interface TranscriptEntry {
     /** the button value the customer pressed */
     action?: string;
     locale?: Locale;
+    /** pictures or files the customer sent (MMS) */
+    media?: Array<{ url: string; contentType: string }>;
+    /** on the phone: which key stands for which action in this prompt */
+    menu?: Record<string, string>;
+    /** how a caller answered: speech with the recogniser's confidence, or keypad digits */
+    input?: { kind: 'speech' | 'digits'; confidence?: number };
   } | null;
   /** the channel's id of the activity, when it has one */
   externalId?: string | null;

@@ -17,8 +17,6 @@ export interface BotStrings {
   noneOfThese: string;
   rephrase: string;
   gladToHelp: string;
-  passingToPerson: string;
-  sorryNotHelpful: string;
   somethingWentWrong: string;
 }
 
@@ -37,8 +35,6 @@ const en: BotStrings = {
   noneOfThese: 'None of these',
   rephrase: 'Sorry, I could not find anything about that. Could you say it in other words?',
   gladToHelp: 'Great, glad I could help! Anything else?',
-  passingToPerson: 'I will pass you on to a colleague. They can see our conversation so far.',
-  sorryNotHelpful: 'Sorry that did not help. I will pass you on to a colleague who can see our conversation so far.',
   somethingWentWrong: 'Sorry, something went wrong on our side. Please try again in a moment.',
 };
 
@@ -57,8 +53,6 @@ const de: BotStrings = {
   noneOfThese: 'Nichts davon',
   rephrase: 'Dazu habe ich leider nichts gefunden. Können Sie es mit anderen Worten sagen?',
   gladToHelp: 'Schön, dass ich helfen konnte! Noch etwas?',
-  passingToPerson: 'Ich gebe Sie an einen Kollegen weiter. Er sieht unser bisheriges Gespräch.',
-  sorryNotHelpful: 'Schade, dass das nicht geholfen hat. Ich gebe Sie an einen Kollegen weiter, der unser bisheriges Gespräch sieht.',
   somethingWentWrong: 'Entschuldigung, bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.',
 };
 

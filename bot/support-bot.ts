@@ -17,7 +17,7 @@ import type {
 import { decide as defaultDecide, type Decision, type PolicyOptions } from './policy.js';
 import { understand, detectLocale, Actions, type Intent } from './understanding.js';
 import { stringsFor } from './strings.js';
-import { renderAnswer, renderSuggestions, renderText } from './replies/index.js';
+import { renderAnswer, renderHandoff, renderSuggestions, renderText } from './replies/index.js';
 
 /** What the bot remembers about one conversation (persisted by ConversationState). */
 export interface ConversationData {
@@ -63,7 +63,7 @@ export interface SupportBotDeps {
 }
 
 function articleRef(hit: KbHit): ArticleRef {
-  return { id: hit.id, title: hit.title, summary: hit.summary, url: hit.url };
+  return { id: hit.id, title: hit.title, summary: hit.summary, url: hit.url, ...(hit.shortUrl ? { shortUrl: hit.shortUrl } : {}) };
 }
 
 export class SupportBot extends ActivityHandler {
@@ -163,7 +163,7 @@ export class SupportBot extends ActivityHandler {
       case 'goodbye':
         return say(s.goodbye, 'small_talk');
       case 'human':
-        return this.escalate(context, data, locale, 'customer_request', s.passingToPerson);
+        return this.escalate(context, data, locale, 'customer_request');
       case 'yes':
         if (!awaiting) return say(s.howCanIHelp, 'small_talk');
         await this.recordFeedback(context, data, locale, awaiting, true);
@@ -172,13 +172,13 @@ export class SupportBot extends ActivityHandler {
       case 'no':
         if (!awaiting) return say(s.howCanIHelp, 'small_talk');
         await this.recordFeedback(context, data, locale, awaiting, false);
-        return this.escalate(context, data, locale, 'not_helpful', s.sorryNotHelpful);
+        return this.escalate(context, data, locale, 'not_helpful');
       case 'not_helpful': {
         const article = awaiting ?? data.lastAnswered;
         if (article && !data.feedback.some((f) => f.articleId === article.id && !f.helpful)) {
           await this.recordFeedback(context, data, locale, article, false);
         }
-        return this.escalate(context, data, locale, 'not_helpful', s.sorryNotHelpful);
+        return this.escalate(context, data, locale, 'not_helpful');
       }
       case 'show_article': {
         const article = data.suggested.find((a) => a.id === intent.articleId);
@@ -230,7 +230,7 @@ export class SupportBot extends ActivityHandler {
     data.misses += 1;
     data.suggested = [];
     if (data.misses >= this.deps.options.missesBeforeEscalation) {
-      return this.escalate(context, data, locale, 'no_answer', s.passingToPerson);
+      return this.escalate(context, data, locale, 'no_answer');
     }
     await this.send(
       context,
@@ -247,16 +247,12 @@ export class SupportBot extends ActivityHandler {
     await this.deps.feedbackLog.record({ articleId: article.id, locale, helpful, channel: context.activity.channelId, conversationId: context.activity.conversation.id });
   }
 
-  private async escalate(context: TurnContext, data: ConversationData, locale: Locale, reason: EscalationReason, lead: string): Promise<void> {
+  private async escalate(context: TurnContext, data: ConversationData, locale: Locale, reason: EscalationReason): Promise<void> {
     const channel = context.activity.channelId;
     data.misses = 0;
     data.suggested = [];
-    await this.send(context, renderText(channel, lead, { locale, decision: 'escalate' }));
     const ref: ConversationRef = { conversationId: context.activity.conversation.id, channel, locale };
     const outcome = await this.deps.handoff.escalate(ref, reason, { offeredArticleIds: [...data.offeredArticleIds], feedback: [...data.feedback] });
-    await this.send(
-      context,
-      outcome.notices.flatMap((notice) => renderText(channel, notice, { locale, author: 'system' })),
-    );
+    await this.send(context, renderHandoff(channel, outcome, locale));
   }
 }

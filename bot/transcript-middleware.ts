@@ -2,7 +2,7 @@
 // and waits for each write before the activity goes on: once a channel acknowledges a reply,
 // it is already in the store. The stored records of a turn are kept for the channel to return.
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
-import type { TranscriptStore } from './ports.js';
+import type { TranscriptEntry, TranscriptStore } from './ports.js';
 import { transcriptEntryOf } from './replies/index.js';
 
 const STORED = Symbol('transcript.stored');
@@ -23,10 +23,13 @@ export class TranscriptMiddleware<Stored = unknown> implements Middleware {
 
     if (activity.type === ActivityTypes.Message) {
       const action = typeof activity.value?.action === 'string' ? (activity.value.action as string) : undefined;
+      // what the channel knows beyond the text (MMS links, how a caller answered) travels in channelData
+      const extra = activity.channelData?.inbound as TranscriptEntry['payload'] | undefined;
+      const payload = action || extra ? { ...(extra ?? {}), ...(action ? { action } : {}) } : null;
       stored.inbound = await this.store.append(conversationId, {
         author: 'customer',
         text: activity.text ?? '',
-        payload: action ? { action } : null,
+        payload,
         externalId: activity.id ?? null,
       });
     }

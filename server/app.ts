@@ -26,6 +26,9 @@ import assets from './routes/assets.js';
 import webchat from './channels/webchat/plugin.js';
 import bot from './plugins/bot.js';
 import handoff from './handoff/plugin.js';
+import outbox from './outbox/plugin.js';
+import twilioChannels from './channels/twilio/plugin.js';
+import shortLinks from './routes/short-links.js';
 import { cleanText } from './plugins/clean-text.js';
 
 /** WebSocket close code for "the server is restarting; reconnect" (RFC 6455 registry). */
@@ -112,6 +115,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         { name: 'chat', description: 'Web chat for customers (widget or your own front end)' },
         { name: 'agent', description: 'The agent console API (session cookie + CSRF token)' },
         { name: 'operations', description: 'Health and readiness' },
+        { name: 'twilio', description: 'Twilio webhooks for SMS and phone calls (signed by Twilio)' },
       ],
       components: {
         securitySchemes: {
@@ -143,9 +147,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(helpCenter);
   await app.register(kbApi);
   await app.register(assets);
+  await app.register(outbox);
   await app.register(handoff);
   await app.register(bot);
   await app.register(webchat);
+  await app.register(twilioChannels);
+  await app.register(shortLinks);
 
   return app;
 }

@@ -3,6 +3,7 @@
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 
 export interface OpeningHours {
   /** IANA time zone the hours are written in, e.g. Europe/Berlin. */
@@ -63,10 +64,39 @@ export interface Config {
    * (hex HMAC-SHA256); unset = the chat accepts no user ids.
    */
   identityVerificationSecret: string | undefined;
+  // --- outbox (twilio issue)
+  outbox: {
+    /** attempts before a transiently failing delivery is given up as failed */
+    maxAttempts: number;
+    /** how often the worker looks for retries that became due */
+    pollSeconds: number;
+  };
+  // --- Twilio SMS and voice (twilio issue)
+  /** null while TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER are not all set: the channels are off */
+  twilio: TwilioConfig | null;
+  sms: {
+    /** an SMS after this many quiet hours opens a new conversation */
+    idleHours: number;
+  };
   // --- METRICS_TOKEN (issue 12) ---
   /** bearer token for GET /metrics (Prometheus); unset = no /metrics route */
   metricsToken: string | undefined;
   // --- end METRICS_TOKEN ---
+}
+
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  /** our number in E.164: SMS come from it, calls arrive on it */
+  phoneNumber: string;
+  /** REST API base URL (tests, staging); undefined = Twilio's own */
+  apiUrl: string | undefined;
+  /** the language of this number; undefined = from the caller's country code, else detected */
+  locale: string | undefined;
+  /** where calls are transferred in opening hours (E.164); undefined = the Twilio queue "support" */
+  agentPhoneNumber: string | undefined;
+  /** Twilio <Say> voices per language */
+  voices: { de: string; en: string };
 }
 
 // --- TRUST_PROXY (issue 9) ---
@@ -229,6 +259,16 @@ export function loadConfig(env: Env = process.env): Config {
       weekly: parseOpeningHours(env.OPENING_HOURS || 'mon-fri 08:00-20:00; sat 09:00-16:00'),
       holidays: holidays(env, 'HOLIDAYS'),
     },
+    // --- outbox (twilio issue)
+    outbox: {
+      maxAttempts: integer(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
+      pollSeconds: integer(env, 'OUTBOX_POLL_SECONDS', 5, 1, 3600),
+    },
+    // --- Twilio SMS and voice (twilio issue)
+    twilio: twilioConfig(env),
+    sms: {
+      idleHours: integer(env, 'SMS_CONVERSATION_IDLE_HOURS', 24, 1, 24 * 90),
+    },
     trustProxy: trustProxy(env, 'TRUST_PROXY'),
     identityVerificationSecret: identitySecret(env, 'IDENTITY_VERIFICATION_SECRET'),
     metricsToken: metricsToken(env, 'METRICS_TOKEN'),
@@ -250,6 +290,39 @@ function identitySecret(env: Env, name: string): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (raw.length < 32) throw new ConfigError(name, `must be at least 32 characters long (e.g. openssl rand -hex 32), got ${raw.length}`);
   return raw;
+}
+
+// --- Twilio SMS and voice (twilio issue)
+const TWILIO_REQUIRED = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER'] as const;
+
+function e164(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  const parsed = parsePhoneNumberFromString(raw);
+  if (!parsed?.isValid()) throw new ConfigError(name, `must be a phone number in international form, e.g. +4930123456789, got "${raw}"`);
+  return parsed.number;
+}
+
+function twilioConfig(env: Env): TwilioConfig | null {
+  const given = TWILIO_REQUIRED.filter((name) => env[name]);
+  if (given.length === 0) return null;
+  const missing = TWILIO_REQUIRED.filter((name) => !env[name]);
+  if (missing.length) throw new ConfigError(missing[0], `must be set too: SMS and voice need ${TWILIO_REQUIRED.join(', ')} (${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set)`);
+  const accountSid = env.TWILIO_ACCOUNT_SID!;
+  if (!/^AC[0-9a-zA-Z]{32}$/.test(accountSid)) throw new ConfigError('TWILIO_ACCOUNT_SID', `must be AC followed by 32 letters or digits, got "${accountSid}"`);
+  const apiUrl = env.TWILIO_API_URL ? env.TWILIO_API_URL.replace(/\/+$/, '') : undefined;
+  if (apiUrl && !/^https?:\/\/[^/]+/.test(apiUrl)) throw new ConfigError('TWILIO_API_URL', `must be an http(s) URL, got "${apiUrl}"`);
+  const locale = env.TWILIO_LOCALE || undefined;
+  if (locale && !/^[a-z]{2}$/.test(locale)) throw new ConfigError('TWILIO_LOCALE', `must be a language code such as de or en, got "${locale}"`);
+  return {
+    accountSid,
+    authToken: env.TWILIO_AUTH_TOKEN!,
+    phoneNumber: e164(env, 'TWILIO_PHONE_NUMBER')!,
+    apiUrl,
+    locale,
+    agentPhoneNumber: e164(env, 'AGENT_PHONE_NUMBER'),
+    voices: { de: env.TWILIO_VOICE_DE || 'Polly.Vicki-Neural', en: env.TWILIO_VOICE_EN || 'Polly.Joanna-Neural' },
+  };
 }
 
 /** A config for tests: defaults, with a temp data dir and whatever the test overrides. */

@@ -30,7 +30,7 @@ function fakeHandoff() {
     async escalate(ref, reason, context) {
       withHuman.add(ref.conversationId);
       escalations.push({ conversationId: ref.conversationId, reason, context });
-      return { notices: [ref.locale === 'de' ? 'Sie sind in der Warteschlange an Position 1.' : 'You are number 1 in the queue.'], offline: false };
+      return { kind: 'queued', reason, position: 1, waitMinutes: 3 };
     },
   };
   return { handoff, escalations };

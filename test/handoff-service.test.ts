@@ -6,6 +6,11 @@ import { estimateWaitMinutes, DEFAULT_WAIT_MINUTES } from '../server/handoff/wai
 import { findContact, HandoffError, type EscalationRecord } from '../server/handoff/service.js';
 import { testConfig } from '../server/config.js';
 import { appsPerTest } from './helpers/app.js';
+import { webReplies } from '../bot/replies/web.js';
+import type { EscalationOutcome } from '../bot/ports.js';
+
+/** What the web chat shows for an outcome, as one string per message. */
+const shown = (outcome: EscalationOutcome, locale: string) => webReplies.handoff(outcome, locale).map((a) => a.text ?? '');
 
 // Monday 23 Nov 2026 10:00 in Berlin (09:00 UTC): open (default hours mon-fri 08-20, sat 09-16)
 const MONDAY_MORNING = new Date('2026-11-23T09:00:00Z');
@@ -37,9 +42,9 @@ describe('escalation inside opening hours', () => {
       feedback: [{ articleId: 'card-arrival', helpful: false }],
     });
 
-    expect(outcome.offline).toBe(false);
-    expect(outcome.notices.join(' ')).toContain('Position 1 der Warteschlange');
-    expect(outcome.notices.join(' ')).toContain(`etwa ${DEFAULT_WAIT_MINUTES} Minuten`);
+    expect(outcome).toEqual({ kind: 'queued', reason: 'not_helpful', position: 1, waitMinutes: DEFAULT_WAIT_MINUTES });
+    expect(shown(outcome, 'de').join(' ')).toContain('Position 1 der Warteschlange');
+    expect(shown(outcome, 'de').join(' ')).toContain(`etwa ${DEFAULT_WAIT_MINUTES} Minuten`);
     const stored = await app.repos.conversations.get(conversation.id);
     expect(stored).toMatchObject({ status: 'queued', escalation_reason: 'not_helpful', queued_at: MONDAY_MORNING.toISOString() });
     expect(await app.handoff.isWithHuman(conversation.id)).toBe(true);
@@ -55,7 +60,7 @@ describe('escalation inside opening hours', () => {
     const { app } = await start(MONDAY_MORNING);
     const conversation = await newConversation(app, 'de');
     const outcome = await app.handoff.escalate({ ...ref(conversation), locale: 'en' }, 'customer_request', noContext);
-    expect(outcome.notices.join(' ')).toMatch(/queue/i);
+    expect(shown(outcome, 'en').join(' ')).toMatch(/queue/i);
     expect((await app.repos.conversations.get(conversation.id))?.locale).toBe('en');
   });
 
@@ -76,8 +81,8 @@ describe('escalation inside opening hours', () => {
     clock.current = new Date(MONDAY_MORNING.getTime() + 1000);
     const second = await newConversation(app, 'en');
     const outcome = await app.handoff.escalate(ref(second), 'customer_request', noContext);
-    expect(outcome.notices.join(' ')).toContain('You are number 2 in the queue');
-    expect(outcome.notices.join(' ')).toContain('about 4 minutes');
+    expect(outcome).toMatchObject({ kind: 'queued', position: 2, waitMinutes: 4 });
+    expect(shown(outcome, 'en').join(' ')).toContain('You are number 2 in the queue. The expected wait is about 4 minutes.');
   });
 
   it('escalating twice changes nothing and repeats where the customer stands', async () => {
@@ -85,7 +90,7 @@ describe('escalation inside opening hours', () => {
     const conversation = await newConversation(app, 'en');
     await app.handoff.escalate(ref(conversation), 'customer_request', noContext);
     const again = await app.handoff.escalate(ref(conversation), 'no_answer', noContext);
-    expect(again.notices.join(' ')).toContain('number 1');
+    expect(again).toMatchObject({ kind: 'queued', position: 1 });
     expect((await app.repos.conversations.get(conversation.id))?.escalation_reason).toBe('customer_request');
     const records = (await app.repos.conversations.messages(conversation.id, { includeInternal: true })).filter((m) => m.payload?.escalation);
     expect(records).toHaveLength(1);
@@ -97,14 +102,18 @@ describe('escalation outside opening hours', () => {
     const { app } = await start(SATURDAY_EVENING);
     const de = await newConversation(app, 'de');
     const outcome = await app.handoff.escalate(ref(de), 'customer_request', noContext);
-    expect(outcome.offline).toBe(true);
-    expect(outcome.notices[0]).toBe('Unser Team ist gerade nicht da. Wir sind ab Montag, 23. November um 08:00 Uhr (Europe/Berlin) wieder für Sie erreichbar.');
-    expect(outcome.notices[1]).toContain('E-Mail-Adresse oder Telefonnummer');
+    expect(outcome).toEqual({ kind: 'offline', reason: 'customer_request', nextOpening: '2026-11-23T07:00:00.000Z', timeZone: 'Europe/Berlin' });
+    const [said, status] = shown(outcome, 'de');
+    expect(said).toBe('Unser Team ist gerade nicht da. Wir sind ab Montag, 23. November um 08:00 Uhr (Europe/Berlin) wieder für Sie erreichbar.');
+    expect(status).toContain('E-Mail-Adresse oder Telefonnummer');
+    // no sentence promises a colleague who is not there
+    expect(shown(outcome, 'de').join(' ')).not.toMatch(/weiter|Kollege/);
     expect((await app.repos.conversations.get(de.id))?.status).toBe('queued');
 
     const en = await newConversation(app, 'en');
     const english = await app.handoff.escalate(ref(en), 'no_answer', noContext);
-    expect(english.notices[0]).toBe("Our team is away right now. We're back on Monday, November 23 at 08:00 AM (Europe/Berlin time).");
+    expect(shown(english, 'en')[0]).toBe("Sorry, I cannot find an answer to that. Our team is away right now. We're back on Monday, November 23 at 08:00 AM (Europe/Berlin time).");
+    expect(shown(english, 'en').join(' ')).not.toMatch(/colleague|passing you/);
   });
 
   it('keeps the e-mail address the customer leaves on the conversation (a claim: never linked to the customer) and confirms once', async () => {
@@ -183,7 +192,7 @@ describe('agent actions', () => {
     expect(await app.handoff.isWithHuman(conversation.id)).toBe(false);
     expect((await app.repos.conversations.messages(conversation.id)).at(-1)?.text).toContain('digitalen Assistenten');
     // and the bot may escalate it again later
-    expect((await app.handoff.escalate(ref(conversation), 'no_answer', noContext)).offline).toBe(false);
+    expect((await app.handoff.escalate(ref(conversation), 'no_answer', noContext)).kind).toBe('queued');
     expect((await app.repos.conversations.get(conversation.id))?.status).toBe('queued');
   });
 
@@ -224,7 +233,7 @@ describe('opening hours', () => {
     // 09:00 in New York: closed, back at 10:00 the same day
     const conversation = await newConversation(app, 'en');
     const outcome = await app.handoff.escalate(ref(conversation), 'customer_request', noContext);
-    expect(outcome.notices[0]).toBe("Our team is away right now. We're back on Monday, November 23 at 10:00 AM (America/New_York time).");
+    expect(shown(outcome, 'en')[0]).toBe("Our team is away right now. We're back on Monday, November 23 at 10:00 AM (America/New_York time).");
   });
 });
 

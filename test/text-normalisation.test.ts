@@ -5,6 +5,7 @@ import { buildApp } from '../server/app.js';
 import { testConfig } from '../server/config.js';
 import { dialects, storePerTest } from './helpers/services.js';
 import { addAgent, logIn } from './helpers/agents.js';
+import { appsPerTest } from './helpers/app.js';
 
 const DIRTY = 'Zoë\u0000 says \ud800 and \udc00 but keeps 😀';
 const CLEAN = 'Zoë says \uFFFD and \uFFFD but keeps 😀';
@@ -54,5 +55,22 @@ describe.each(dialects)('text from outside on $name', (dialect) => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('JSON nested far deeper than any request of ours', () => {
+  const start = appsPerTest();
+
+  it('is refused with 400 and a reason, not a 500, on every kind of route', async () => {
+    const { app } = await start(new Date('2026-11-30T10:00:00Z'));
+    const deepObject = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+    const deepArray = '['.repeat(5000) + ']'.repeat(5000);
+    for (const [url, payload] of [['/api/chat/conversations', deepObject], ['/api/feedback', deepArray], ['/agent/login', deepArray]] as const) {
+      const response = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json().message, url).toMatch(/nested deeper than/);
+    }
+    // a normal request still works afterwards
+    expect((await app.inject({ method: 'POST', url: '/api/chat/conversations', payload: { locale: 'en' } })).statusCode).toBe(201);
   });
 });

@@ -3,8 +3,10 @@
 // activities. Every activity carries its transcript entry in channelData, so the transcript
 // middleware stores the same meaning whatever the channel made of it.
 import type { Activity } from 'botbuilder';
-import type { ArticleRef, Locale, ReplyOption } from '../ports.js';
+import type { ArticleRef, EscalationOutcome, HandoffOutcome, Locale, ReplyOption } from '../ports.js';
 import { webReplies } from './web.js';
+import { smsReplies } from './sms.js';
+import { voiceReplies } from './voice.js';
 
 export { withTranscript, transcriptEntryOf } from './transcript-entry.js';
 
@@ -15,7 +17,13 @@ export interface ReplyRenderer {
   suggestions(articles: ArticleRef[], locale: Locale): Partial<Activity>[];
   /** a sentence from the bot (or a system notice), with optional buttons */
   text(text: string, options: TextOptions): Partial<Activity>[];
+  /** the bot handed the conversation over: say why (once), and queued with position and wait, or offline */
+  handoff(outcome: EscalationOutcome, locale: Locale): Partial<Activity>[];
+  /** a notice the handoff stores outside a bot turn (agent joined, handed back, resolved, contact recorded) */
+  notice(outcome: HandoffNotice, locale: Locale): string;
 }
+
+export type HandoffNotice = Exclude<HandoffOutcome, { kind: 'queued' | 'offline' }>;
 
 export interface TextOptions {
   locale: Locale;
@@ -25,7 +33,7 @@ export interface TextOptions {
 }
 
 /** Channels without a renderer of their own (yet) get the web rendering: plain text plus buttons. */
-const renderers: Record<string, ReplyRenderer> = { web: webReplies };
+const renderers: Record<string, ReplyRenderer> = { web: webReplies, sms: smsReplies, voice: voiceReplies };
 
 export function rendererFor(channel: string): ReplyRenderer {
   return renderers[channel] ?? webReplies;
@@ -37,6 +45,14 @@ export function renderAnswer(channel: string, article: ArticleRef, locale: Local
 
 export function renderSuggestions(channel: string, articles: ArticleRef[], locale: Locale): Partial<Activity>[] {
   return rendererFor(channel).suggestions(articles, locale);
+}
+
+export function renderHandoff(channel: string, outcome: EscalationOutcome, locale: Locale): Partial<Activity>[] {
+  return rendererFor(channel).handoff(outcome, locale);
+}
+
+export function renderNotice(channel: string, outcome: HandoffNotice, locale: Locale): string {
+  return rendererFor(channel).notice(outcome, locale);
 }
 
 export function renderText(channel: string, text: string, options: TextOptions): Partial<Activity>[] {

@@ -6,6 +6,7 @@ import { Actions } from '../understanding.js';
 import { stringsFor } from '../strings.js';
 import type { ReplyRenderer } from './index.js';
 import { withTranscript } from './transcript-entry.js';
+import { apology, away, joinSentences, leaveContact, noticeText, passingOn, queuePosition } from './handoff-words.js';
 
 function buttons(options: ReplyOption[]): CardAction[] {
   return options.map((o) => ({ type: ActionTypes.PostBack, title: o.label, value: o.action, text: o.label }));
@@ -49,5 +50,19 @@ export const webReplies: ReplyRenderer = {
     if (quickReplies?.length) activity.suggestedActions = { to: [], actions: buttons(quickReplies) };
     const payload = quickReplies?.length || decision ? { ...(quickReplies?.length ? { quickReplies } : {}), ...(decision ? { decision } : {}) } : null;
     return [withTranscript(activity, { author, payload })];
+  },
+
+  // One hand-over sentence that is true: "passing you on" only when someone is there, the opening time when not.
+  handoff(outcome, locale) {
+    const lead = outcome.kind === 'queued' ? passingOn(locale) : away(locale, outcome.nextOpening, outcome.timeZone);
+    const status = outcome.kind === 'queued' ? queuePosition(locale, outcome.position, outcome.waitMinutes) : leaveContact(locale);
+    return [
+      withTranscript({ type: 'message', text: joinSentences(apology(outcome.reason, locale), lead) }, { author: 'bot', payload: { decision: 'escalate' } }),
+      withTranscript({ type: 'message', text: status }, { author: 'system', payload: null }),
+    ];
+  },
+
+  notice(outcome, locale) {
+    return noticeText(outcome, locale);
   },
 };

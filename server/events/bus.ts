@@ -3,11 +3,13 @@
 // the in-process bus below. Several processes on one PostgreSQL: postgres-bus.ts (LISTEN/NOTIFY), same interface.
 import { EventEmitter } from 'node:events';
 import type { Message } from '../store/conversations.js';
-import type { ConversationStatus } from '../store/schema.js';
+import type { ConversationStatus, DeliveryState } from '../store/schema.js';
 
 export type ConversationEvent =
   | { type: 'message'; conversationId: string; message: Message }
-  | { type: 'status'; conversationId: string; status: ConversationStatus; assignedAgentId?: number | null; reason?: string | null };
+  | { type: 'status'; conversationId: string; status: ConversationStatus; assignedAgentId?: number | null; reason?: string | null }
+  /** an outbound message (SMS) was sent, delivered or failed: for the agents' console */
+  | { type: 'delivery'; conversationId: string; messageId: number; state: DeliveryState; error: string | null };
 
 export interface EventBus {
   /** Call after the change is committed: listeners of every process may read it back at once. */

@@ -8,13 +8,14 @@ import { sql } from 'kysely';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { Store } from '../store/database.js';
 import type { Message } from '../store/conversations.js';
-import type { ConversationStatus } from '../store/schema.js';
+import type { ConversationStatus, DeliveryState } from '../store/schema.js';
 import { LocalFanout, type ConversationEvent, type EventBus } from './bus.js';
 
 /** One entry of a notification (a notification carries a list, so a burst costs one NOTIFY). */
 type Wire =
   | { t: 'm'; c: string; id: number; at: number }
   | { t: 's'; c: string; s: ConversationStatus; a: number | null; r: string | null; at: number }
+  | { t: 'd'; c: string; id: number; s: DeliveryState; err: string | null; at: number }
   | { t: 'e'; k: string[]; at: number };
 
 interface Envelope {
@@ -96,6 +97,8 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Ev
         else logger.warn({ messageId: wire.id }, 'event bus: a notified message is not in the database');
       } else if (wire.t === 's') {
         local.emit({ type: 'status', conversationId: wire.c, status: wire.s, assignedAgentId: wire.a, reason: wire.r });
+      } else if (wire.t === 'd') {
+        local.emit({ type: 'delivery', conversationId: wire.c, messageId: wire.id, state: wire.s, error: wire.err });
       } else {
         local.emitSessionsEnded(wire.k);
       }
@@ -137,6 +140,8 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Ev
       local.emit(event);
       const at = Date.now();
       if (event.type === 'message') send({ t: 'm', c: event.conversationId, id: event.message.id, at });
+      // a provider's error text can be long: NOTIFY caps payloads, and the console shows a line of it
+      else if (event.type === 'delivery') send({ t: 'd', c: event.conversationId, id: event.messageId, s: event.state, err: event.error?.slice(0, 500) ?? null, at });
       else send({ t: 's', c: event.conversationId, s: event.status, a: event.assignedAgentId ?? null, r: event.reason ?? null, at });
     },
     subscribe: (conversationId, fn) => local.subscribe(conversationId, fn),

@@ -56,7 +56,15 @@ export const AgentMessage = Type.Object({
   action: Type.Optional(Type.String({ description: 'the button the customer pressed' })),
   feedback: Type.Optional(Type.Union([Type.Literal('helpful'), Type.Literal('not_helpful')])),
   escalation: Type.Optional(EscalationJson),
-  deliveryState: Type.Optional(Type.String()),
+  deliveryState: Type.Optional(Type.String({ description: 'outbound channels: queued, sent, delivered or failed' })),
+  deliveryError: Type.Optional(Type.String({ description: 'why the delivery failed (or why the last attempt did)' })),
+  media: Type.Optional(Type.Array(Type.Object({ url: Type.String(), contentType: Type.String() }), { description: 'pictures or files the customer sent (MMS)' })),
+  input: Type.Optional(
+    Type.Object(
+      { kind: Type.Union([Type.Literal('speech'), Type.Literal('digits')]), confidence: Type.Optional(Type.Number()) },
+      { description: 'how a caller answered on the phone: speech (with its recognition confidence) or keypad digits' },
+    ),
+  ),
 });
 export type AgentMessage = Static<typeof AgentMessage>;
 
@@ -144,7 +152,7 @@ export function toEscalation(record: EscalationRecord, locale: string, lookups: 
   };
 }
 
-export function toAgentMessage(message: Message, locale: string, lookups: Lookups): AgentMessage {
+export function toAgentMessage(message: Message, locale: string, lookups: Lookups, delivery?: { error: string | null }): AgentMessage {
   const payload = (message.payload ?? {}) as Record<string, any>;
   const json: AgentMessage = { seq: message.seq, author: message.author, text: message.text, internal: message.internal, createdAt: message.createdAt };
   if (typeof payload.agentName === 'string') json.agentName = payload.agentName;
@@ -160,5 +168,12 @@ export function toAgentMessage(message: Message, locale: string, lookups: Lookup
   }
   if (payload.escalation) json.escalation = toEscalation(payload.escalation as EscalationRecord, locale, lookups);
   if (message.deliveryState) json.deliveryState = message.deliveryState;
+  if (delivery?.error) json.deliveryError = delivery.error;
+  // only web links: a stored URL becomes a link in the console
+  const media = Array.isArray(payload.media) ? payload.media.filter((m: any) => /^https?:\/\//.test(String(m?.url))) : [];
+  if (media.length) json.media = media.map((m: any) => ({ url: String(m.url), contentType: String(m.contentType ?? '') }));
+  if (payload.input && (payload.input.kind === 'speech' || payload.input.kind === 'digits')) {
+    json.input = { kind: payload.input.kind, ...(typeof payload.input.confidence === 'number' ? { confidence: payload.input.confidence } : {}) };
+  }
   return json;
 }

@@ -112,10 +112,11 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
     async (request, reply) => {
       const conversation = await app.repos.conversations.get(request.params.id);
       if (!conversation) return refuse(reply, new HandoffError(404, 'No such conversation', 'not_found'));
-      const [messages, customer, all] = await Promise.all([
+      const [messages, customer, all, deliveries] = await Promise.all([
         app.repos.conversations.messages(conversation.id, { includeInternal: true }),
         app.repos.customers.get(conversation.customer_id),
         app.repos.conversations.listByCustomer(conversation.customer_id),
+        app.outbox.repo.forConversation(conversation.id),
       ]);
       const seenArticles = new Map<string, { title: string; url: string }>();
       for (const message of messages) {
@@ -129,7 +130,7 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
         conversation: summary,
         customer: { id: conversation.customer_id, name: customer?.display_name ?? null, identities: customer?.identities ?? [] },
         escalation: latestEscalation ? toEscalation(latestEscalation, conversation.locale, names) : null,
-        messages: messages.map((m) => toAgentMessage(m, conversation.locale, names)),
+        messages: messages.map((m) => toAgentMessage(m, conversation.locale, names, deliveries.get(m.id))),
         otherConversations: await summaries(others, names),
       };
     },

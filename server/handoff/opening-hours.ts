@@ -76,7 +76,5 @@ export function nextOpening(hours: OpeningHours, instant: Date): Date | undefine
   return undefined;
 }
 
-/** "Monday, 24 November, 08:00" in the customer's language, on the team's clock. */
-export function formatOpening(instant: Date, locale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).format(instant);
-}
+// the wording of an opening time belongs to the renderers (bot/replies); re-exported for the server's callers
+export { formatOpening } from '../../bot/replies/handoff-words.js';

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import { AgentRepository } from '../store/agents.js';
-import { outboxDelivery, webDelivery, type Deliveries } from './delivery.js';
+import { Deliveries } from './delivery.js';
 import { HandoffService } from './service.js';
 import { ensureFirstAdmin } from './first-admin.js';
 import { AgentAuth } from './auth.js';
@@ -17,14 +17,15 @@ declare module 'fastify' {
   interface FastifyInstance {
     handoff: HandoffService;
     agents: AgentRepository;
+    /** how each channel delivers agent and handoff messages; channels register theirs */
+    deliveries: Deliveries;
   }
 }
 
 export default fp(
   async (app) => {
     const agents = new AgentRepository(app.store.db, () => app.clock.now().toISOString());
-    const outbox = outboxDelivery(app.repos.conversations, app.log);
-    const deliveries: Deliveries = { web: webDelivery, sms: outbox, voice: outbox };
+    const deliveries = new Deliveries(app.repos.conversations, app.log);
     const handoff = new HandoffService({
       repos: app.repos,
       agents,
@@ -36,6 +37,7 @@ export default fp(
     });
     app.decorate('agents', agents);
     app.decorate('handoff', handoff);
+    app.decorate('deliveries', deliveries);
 
     // Outside opening hours a queued customer's message may carry the e-mail or phone number for the answer.
     const unsubscribe = app.bus.subscribe('*', (event) => {

@@ -11,8 +11,8 @@ import type { Message } from '../store/conversations.js';
 import type { Identity } from '../store/customers.js';
 import type { Agent, Conversation, ConversationStatus } from '../store/schema.js';
 import type { Deliveries } from './delivery.js';
-import { notices } from './notices.js';
-import { formatOpening, isOpen, nextOpening } from './opening-hours.js';
+import { isOpen, nextOpening } from './opening-hours.js';
+import { renderNotice, type HandoffNotice } from '../../bot/replies/index.js';
 import { estimateWaitMinutes, RECENT_CLAIMS } from './wait-estimate.js';
 
 /** A refused agent action, with the HTTP status the API answers with. */
@@ -35,6 +35,8 @@ export interface EscalationRecord {
   offeredArticleIds: string[];
   feedback: EscalationContext['feedback'];
   offline: boolean;
+  /** on the phone: why the bot handed over (the reason is then voice_transfer) */
+  botReason?: EscalationReason;
 }
 
 export interface QueueStatus {
@@ -100,7 +102,9 @@ export class HandoffService implements Handoff {
    * bot offered and what the customer said about it. Returns what the bot tells the customer.
    * Escalating a conversation that is already with a person changes nothing and repeats where it stands.
    */
-  async escalate(ref: ConversationRef, reason: EscalationReason, context: EscalationContext): Promise<EscalationOutcome> {
+  async escalate(ref: ConversationRef, botReason: EscalationReason, context: EscalationContext): Promise<EscalationOutcome> {
+    // on the phone every hand-over is a transfer of the call: that is what the agents must act on
+    const reason: EscalationReason = ref.channel === 'voice' ? 'voice_transfer' : botReason;
     const offline = !this.isOpen();
     const moved = await this.deps.transcript.changeStatus(ref.conversationId, ['bot'], {
       status: 'queued',
@@ -112,16 +116,16 @@ export class HandoffService implements Handoff {
       assigned_at: null,
     });
     if (moved) {
-      const record: EscalationRecord = { reason, offeredArticleIds: context.offeredArticleIds, feedback: context.feedback, offline };
+      const record: EscalationRecord = { reason, offeredArticleIds: context.offeredArticleIds, feedback: context.feedback, offline, ...(reason !== botReason ? { botReason } : {}) };
       await this.deps.transcript.append(ref.conversationId, { author: 'system', text: `Escalated: ${reason}`, internal: true, payload: { escalation: record } });
     }
     if (offline) {
       const back = nextOpening(this.deps.openingHours, this.deps.clock.now());
-      const backAt = back ? formatOpening(back, ref.locale, this.deps.openingHours.timeZone) : undefined;
-      return { notices: notices.offline(ref.locale, backAt, this.deps.openingHours.timeZone), offline: true };
+      return { kind: 'offline', reason: botReason, nextOpening: back?.toISOString() ?? null, timeZone: this.deps.openingHours.timeZone };
     }
     const { position, expectedWaitMinutes } = await this.queueStatus(ref.conversationId);
-    return { notices: notices.queued(ref.locale, Math.max(position, 1), expectedWaitMinutes), offline: false };
+    // the outcome speaks to the customer: why the bot handed over, whatever the queue records
+    return { kind: 'queued', reason: botReason, position: Math.max(position, 1), waitMinutes: expectedWaitMinutes };
   }
 
   /**
@@ -135,14 +139,29 @@ export class HandoffService implements Handoff {
     const conversation = await this.conversations.get(conversationId);
     if (!conversation) return { recorded: false };
     if (!(await this.conversations.setCallbackContactOnce(conversationId, found.contact))) return { recorded: false, contact: found.contact };
-    await this.tellCustomer(conversation, notices.callbackRecorded(conversation.locale, found.contact), { callbackContact: found.contact });
+    await this.tellCustomer(conversation, { kind: 'callback_recorded', contact: found.contact }, { callbackContact: found.contact });
     return { recorded: true, contact: found.contact };
+  }
+
+  /**
+   * A caller outside opening hours asked to be called back at their number: the conversation stays
+   * queued, now with reason `callback` and the number as the callback contact.
+   */
+  async recordPhoneCallback(conversationId: string, phone: string): Promise<boolean> {
+    const conversation = await this.require(conversationId);
+    if (conversation.status !== 'queued') return false;
+    await this.conversations.setCallbackContactOnce(conversationId, phone);
+    const changed = await this.deps.transcript.changeStatus(conversationId, ['queued'], { status: 'queued', escalation_reason: 'callback' });
+    await this.deps.transcript.append(conversationId, { author: 'system', text: `Callback requested at ${phone}`, internal: true, payload: { callbackContact: phone } });
+    return changed;
   }
 
   /** A customer message arrived: while queued outside opening hours it may carry the contact for the answer. */
   async onCustomerMessage(conversationId: string, text: string): Promise<void> {
     const conversation = await this.conversations.get(conversationId);
     if (conversation?.status !== 'queued' || conversation.callback_contact || this.isOpen()) return;
+    // an SMS or a call already came from the number we answer to: no contact to ask for
+    if (conversation.channel_address) return;
     await this.recordCallbackContact(conversationId, text);
   }
 
@@ -158,7 +177,7 @@ export class HandoffService implements Handoff {
       }
       throw new HandoffError(409, `This conversation is not waiting in the queue (it is ${conversation.status})`, 'conflict');
     }
-    await this.tellCustomer(conversation, notices.agentJoined(conversation.locale, agent.display_name), { agentJoined: { agentName: agent.display_name } });
+    await this.tellCustomer(conversation, { kind: 'agent_joined', agentName: agent.display_name }, { agentJoined: { agentName: agent.display_name } });
     return conversation;
   }
 
@@ -171,7 +190,7 @@ export class HandoffService implements Handoff {
       text,
       agentId: agent.id,
       payload: { agentName: agent.display_name },
-      deliveryState: conversation.channel === 'web' ? null : 'queued',
+      deliveryState: this.deps.deliveries.tracksState(conversation.channel) ? 'queued' : null,
     });
     await this.deliver(conversation, message);
     return message;
@@ -190,7 +209,7 @@ export class HandoffService implements Handoff {
     const moved = await this.deps.transcript.changeStatus(conversationId, [conversation.status], { status: 'bot', assigned_agent_id: null });
     if (!moved) throw new HandoffError(409, 'The conversation changed meanwhile; reload it', 'conflict');
     await this.deps.transcript.append(conversationId, { author: 'system', text: `Handed back to the bot by ${agent.display_name}`, internal: true, agentId: agent.id });
-    await this.tellCustomer(conversation, notices.handedBack(conversation.locale));
+    await this.tellCustomer(conversation, { kind: 'handed_back' });
     return (await this.conversations.get(conversationId))!;
   }
 
@@ -200,7 +219,7 @@ export class HandoffService implements Handoff {
     this.requireOwnerOrQueued(conversation, agent, 'resolve');
     const moved = await this.deps.transcript.changeStatus(conversationId, [conversation.status], { status: 'resolved', resolved_at: this.nowIso() });
     if (!moved) throw new HandoffError(409, 'The conversation changed meanwhile; reload it', 'conflict');
-    await this.tellCustomer(conversation, notices.resolved(conversation.locale), { ratingRequest: { min: 1, max: 5 } });
+    await this.tellCustomer(conversation, { kind: 'resolved', ratingRequest: { min: 1, max: 5 } }, { ratingRequest: { min: 1, max: 5 } });
     return (await this.conversations.get(conversationId))!;
   }
 
@@ -210,15 +229,17 @@ export class HandoffService implements Handoff {
     return this.conversations.rateOnce(conversationId, rating, comment?.slice(0, 2000) ?? null);
   }
 
-  private async tellCustomer(conversation: Conversation, text: string, payload?: Record<string, unknown>): Promise<void> {
-    const message = await this.deps.transcript.append(conversation.id, { author: 'system', text, payload: payload ?? null, deliveryState: conversation.channel === 'web' ? null : 'queued' });
+  /** Stores the outcome worded by the customer's channel, then delivers it there. */
+  private async tellCustomer(conversation: Conversation, outcome: HandoffNotice, payload?: Record<string, unknown>): Promise<void> {
+    const text = renderNotice(conversation.channel, outcome, conversation.locale);
+    const message = await this.deps.transcript.append(conversation.id, { author: 'system', text, payload: payload ?? null, deliveryState: this.deps.deliveries.tracksState(conversation.channel) ? 'queued' : null });
     await this.deliver(conversation, message);
   }
 
   /** Delivery failures are logged, not thrown: the message is stored and the outbox retries. */
   private async deliver(conversation: Conversation, message: Message): Promise<void> {
     try {
-      await this.deps.deliveries[conversation.channel].deliver(conversation, message);
+      await this.deps.deliveries.for(conversation.channel).deliver(conversation, message);
     } catch (error) {
       this.deps.logger.error({ err: error, conversationId: conversation.id, messageId: message.id }, 'delivery failed');
     }

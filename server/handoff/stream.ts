@@ -17,6 +17,9 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
   const sockets = new Set<(payload: string) => void>();
 
   async function consoleForm(event: ConversationEvent): Promise<unknown> {
+    if (event.type === 'delivery') {
+      return { type: 'delivery', conversationId: event.conversationId, messageId: event.messageId, state: event.state, error: event.error };
+    }
     if (event.type === 'status') {
       return { type: 'status', conversationId: event.conversationId, status: event.status, assignedAgentId: event.assignedAgentId ?? null, reason: event.reason ?? null };
     }

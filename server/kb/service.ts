@@ -7,6 +7,7 @@ import type { KbHit } from '../../bot/ports.js';
 import type { Article, KbProblem, KbSearchResult, KnowledgeBaseService } from './types.js';
 import { loadKnowledgeBase, SUPPORTED_LOCALES } from './loader.js';
 import { articlePath } from './render.js';
+import { shortUrl } from './short-links.js';
 import { highlightSnippet, preparedSources } from './snippet.js';
 import { matchLocale } from './locale.js';
 import { buildLocaleIndex, warmTrainingThreads, type LocaleIndex } from './search/engine.js';
@@ -194,6 +195,7 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
           title: article.title,
           summary: article.summary,
           url: `${publicUrl}${articlePath(article.id, locale)}`,
+          shortUrl: shortUrl(publicUrl, locale, article.id),
           score: hit.score,
           confidence: hit.confidence,
           snippet: searchOptions.snippets === false ? '' : highlightSnippet(text, preparedSources(article, () => [article.summary, article.text])),

@@ -7,13 +7,18 @@ import { SupportBot } from '../../bot/support-bot.js';
 import { TranscriptMiddleware } from '../../bot/transcript-middleware.js';
 import type { TranscriptStore } from '../../bot/ports.js';
 import { BotStorage } from '../store/bot-storage.js';
-import type { Message } from '../store/conversations.js';
+import { DuplicateMessageError, type Message } from '../store/conversations.js';
+import { CustomerInbound } from '../conversations/inbound.js';
+import { renderText } from '../../bot/replies/index.js';
+import { stringsFor } from '../../bot/strings.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     bot: SupportBot;
     /** writes every activity to the transcript (store, then publish) before a channel acknowledges it */
     botTranscript: TranscriptMiddleware<Message>;
+    /** the one way a customer message arrives, for every channel */
+    inbound: CustomerInbound;
   }
 }
 
@@ -43,7 +48,27 @@ export default fp(
         app.transcript.append(conversationId, { author: entry.author, text: entry.text, payload: entry.payload, externalId: entry.externalId ?? null }),
     };
     app.decorate('bot', bot);
-    app.decorate('botTranscript', new TranscriptMiddleware(transcript));
+    const botTranscript = new TranscriptMiddleware(transcript);
+    app.decorate('botTranscript', botTranscript);
+    app.decorate(
+      'inbound',
+      new CustomerInbound({
+        repos: app.repos,
+        clock: app.clock,
+        publicUrl: app.config.publicUrl,
+        bot,
+        transcriptMiddleware: botTranscript,
+        turnLock: app.turnLock,
+        onTurnError: (channel) => async (context, error) => {
+          // a retried message that is already stored: nothing ran, the channel answers with the stored turn
+          if (error instanceof DuplicateMessageError) throw error;
+          app.log.error({ err: error, channel, conversationId: context.activity.conversation?.id }, 'bot turn failed');
+          const locale = context.activity.locale ?? app.kb.locales()[0] ?? 'en';
+          // the customer's message is stored; tell them, through the transcript, that the reply failed
+          await context.sendActivities(renderText(channel, stringsFor(locale).somethingWentWrong, { locale, author: 'system' })).catch(() => {});
+        },
+      }),
+    );
   },
   { name: 'bot', dependencies: ['metrics', 'services', 'kb', 'handoff'] },
 );

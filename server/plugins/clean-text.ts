@@ -10,13 +10,28 @@ export function cleanString(value: string): string {
   return value.replace(NUL, '').replace(LONE_SURROGATE, '\uFFFD');
 }
 
-/** The same value with every string (keys included) cleaned; objects and arrays are copied only when something changed. */
-export function cleanText<T>(value: T): T {
+/** No request of ours nests deeper than a few levels; far deeper JSON would only exhaust the stack of every walk over it. */
+export const MAX_DEPTH = 32;
+
+export class TooDeeplyNestedError extends Error {
+  readonly statusCode = 400;
+  readonly code = 'Bad Request';
+  constructor() {
+    super(`Invalid request: JSON nested deeper than ${MAX_DEPTH} levels.`);
+  }
+}
+
+/**
+ * The same value with every string (keys included) cleaned; objects and arrays are copied only when something changed.
+ * Throws TooDeeplyNestedError (a 400) past MAX_DEPTH levels.
+ */
+export function cleanText<T>(value: T, depth = 0): T {
   if (typeof value === 'string') return cleanString(value) as T;
+  if (typeof value === 'object' && value !== null && depth >= MAX_DEPTH) throw new TooDeeplyNestedError();
   if (Array.isArray(value)) {
     let changed = false;
     const cleaned = value.map((item) => {
-      const next = cleanText(item);
+      const next = cleanText(item, depth + 1);
       if (next !== item) changed = true;
       return next;
     });
@@ -27,7 +42,7 @@ export function cleanText<T>(value: T): T {
     const cleaned: Record<string, unknown> = Object.create(Object.getPrototypeOf(value));
     for (const [key, item] of Object.entries(value)) {
       const cleanKey = cleanString(key);
-      const next = cleanText(item);
+      const next = cleanText(item, depth + 1);
       if (cleanKey !== key || next !== item) changed = true;
       cleaned[cleanKey] = next;
     }

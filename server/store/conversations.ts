@@ -68,7 +68,7 @@ function isExternalIdConflict(error: unknown): boolean {
 export class ConversationRepository {
   constructor(private readonly db: Kysely<Database>, private readonly now: () => string = () => new Date().toISOString()) {}
 
-  async create(input: { customerId: string; channel: Channel; locale: string; tokenHash?: string | null; id?: string; claims?: ContactClaims }): Promise<Conversation> {
+  async create(input: { customerId: string; channel: Channel; locale: string; tokenHash?: string | null; id?: string; claims?: ContactClaims; channelAddress?: string | null }): Promise<Conversation> {
     const at = this.now();
     const row = {
       id: input.id ?? randomUUID(),
@@ -91,6 +91,7 @@ export class ConversationRepository {
       queued_at: null,
       assigned_at: null,
       resolved_at: null,
+      channel_address: input.channelAddress ?? null,
     };
     await this.db.insertInto('conversations').values(row).execute();
     return row;
@@ -118,6 +119,40 @@ export class ConversationRepository {
   /** Every conversation of a customer, newest first. */
   listByCustomer(customerId: string): Promise<Conversation[]> {
     return this.db.selectFrom('conversations').selectAll().where('customer_id', '=', customerId).orderBy('created_at', 'desc').execute();
+  }
+
+  /** The customer's newest conversation on a channel and address that is not resolved (SMS and voice continue it). */
+  latestOpenOn(customerId: string, channel: Channel, address: string): Promise<Conversation | undefined> {
+    return this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('channel', '=', channel)
+      .where('channel_address', '=', address)
+      .where('status', '!=', 'resolved')
+      .orderBy('updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** A customer message this channel already stored under its own id (a webhook retried), in any of the customer's conversations. */
+  async findInbound(customerId: string, channel: Channel, externalId: string): Promise<Message | undefined> {
+    const row = await this.db
+      .selectFrom('messages')
+      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+      .selectAll('messages')
+      .where('conversations.customer_id', '=', customerId)
+      .where('conversations.channel', '=', channel)
+      .where('messages.external_id', '=', externalId)
+      .where('messages.author', '=', 'customer')
+      .executeTakeFirst();
+    return row ? toMessage(row) : undefined;
+  }
+
+  /** The first message stored under a channel id (a phone call's CallSid record), in any conversation. */
+  async findByExternalId(externalId: string): Promise<Message | undefined> {
+    const row = await this.db.selectFrom('messages').selectAll().where('external_id', '=', externalId).orderBy('id').limit(1).executeTakeFirst();
+    return row ? toMessage(row) : undefined;
   }
 
   listByStatus(statuses: ConversationStatus[]): Promise<Conversation[]> {
@@ -180,7 +215,7 @@ export class ConversationRepository {
     return rows.map(toMessage);
   }
 
-  async setDeliveryState(messageId: number, state: DeliveryState, externalId?: string): Promise<void> {
+  async setDeliveryState(messageId: number, state: DeliveryState | null, externalId?: string): Promise<void> {
     await this.db.updateTable('messages').set({ delivery_state: state, ...(externalId ? { external_id: externalId } : {}) }).where('id', '=', messageId).execute();
   }
 

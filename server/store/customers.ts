@@ -56,6 +56,18 @@ export class CustomerRepository {
     }
   }
 
+  /** STOP / START on SMS: whether this phone number may be sent to. */
+  async setOptedOut(phone: string, optedOut: boolean, at: string): Promise<void> {
+    const { value } = normaliseIdentity({ kind: 'phone', value: phone });
+    await this.db.updateTable('customer_identities').set({ opted_out_at: optedOut ? at : null }).where('kind', '=', 'phone').where('value', '=', value).execute();
+  }
+
+  async isOptedOut(phone: string): Promise<boolean> {
+    const { value } = normaliseIdentity({ kind: 'phone', value: phone });
+    const row = await this.db.selectFrom('customer_identities').select('opted_out_at').where('kind', '=', 'phone').where('value', '=', value).executeTakeFirst();
+    return Boolean(row?.opted_out_at);
+  }
+
   async get(customerId: string) {
     const customer = await this.db.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst();
     if (!customer) return undefined;

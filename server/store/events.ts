@@ -61,4 +61,9 @@ export class AnalyticsRepository {
       })
       .execute();
   }
+
+  /** An article opened from a link a channel sent (the SMS short link). */
+  async recordArticleView(view: { articleId: string; locale: string; channel: string }): Promise<void> {
+    await this.db.insertInto('article_views').values({ article_id: view.articleId, locale: view.locale, channel: view.channel, created_at: this.now() }).execute();
+  }
 }

@@ -170,6 +170,44 @@ function migrationWriteProbe(): Migration {
   };
 }
 
+// --- 003_outbox (twilio): outbound deliveries as jobs, the address an SMS/voice conversation runs on,
+// and SMS opt-out per phone identity
+function migration003Outbox(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      const id = (col: any) => (dialect === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement());
+      await db.schema.createTable('outbox')
+        .addColumn('id', autoId(dialect), id)
+        .addColumn('message_id', 'integer', (c) => c.references('messages.id').onDelete('cascade'))
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('recipient', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('lease_until', 'text')
+        .addColumn('provider_id', 'text')
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['state', 'next_attempt_at']).execute();
+      await db.schema.createIndex('outbox_provider').on('outbox').column('provider_id').execute();
+      await db.schema.createIndex('outbox_message').on('outbox').column('message_id').execute();
+      await db.schema.alterTable('conversations').addColumn('channel_address', 'text').execute();
+      await db.schema.alterTable('customer_identities').addColumn('opted_out_at', 'text').execute();
+      await db.schema.createTable('article_views')
+        .addColumn('id', autoId(dialect), id)
+        .addColumn('article_id', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
@@ -179,6 +217,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '002_conversation_claims': migration002ConversationClaims,
         '002_message_external_id': migration002MessageExternalId,
         '002_write_probe': migrationWriteProbe(),
+        '003_outbox': migration003Outbox(dialect),
         '004_scale_rate_windows': migration004ScaleRateWindows,
       };
     },

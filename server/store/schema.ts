@@ -23,6 +23,8 @@ export interface CustomerIdentitiesTable {
   /** web visitor id, E.164 phone number, lower-cased e-mail address or the host site's verified user id */
   value: string;
   created_at: string;
+  /** a phone number that sent STOP: no SMS goes to it until it sends START */
+  opted_out_at: string | null;
 }
 
 export interface ConversationsTable {
@@ -50,6 +52,8 @@ export interface ConversationsTable {
   queued_at: string | null;
   assigned_at: string | null;
   resolved_at: string | null;
+  /** the customer's address on an outbound channel: E.164 number of an SMS or voice conversation */
+  channel_address: string | null;
 }
 
 export interface MessagesTable {
@@ -125,7 +129,44 @@ export interface WriteProbeTable {
   id: string;
 }
 
+/** An outbound delivery (SMS) waiting, being sent, or done: claimed by one worker at a time. */
+export type OutboxState = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed';
+
+export interface OutboxTable {
+  id: Generated<number>;
+  /** the transcript message this delivers (null for a message not in a transcript) */
+  message_id: number | null;
+  conversation_id: string;
+  /** the sender that delivers it, e.g. 'sms' */
+  channel: string;
+  /** E.164 phone number */
+  recipient: string;
+  body: string;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: string;
+  /** while `sending`: when the claim expires and the job may be claimed again */
+  lease_until: string | null;
+  /** the provider's id (Twilio MessageSid), for status callbacks */
+  provider_id: string | null;
+  /** why the last attempt failed */
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An article opened through a link a channel sent (SMS short link). */
+export interface ArticleViewsTable {
+  id: Generated<number>;
+  article_id: string;
+  locale: string;
+  channel: string;
+  created_at: string;
+}
+
 export interface Database {
+  outbox: OutboxTable;
+  article_views: ArticleViewsTable;
   customers: CustomersTable;
   customer_identities: CustomerIdentitiesTable;
   conversations: ConversationsTable;

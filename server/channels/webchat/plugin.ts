@@ -11,13 +11,12 @@ import type { Conversation } from '../../store/schema.js';
 import { DuplicateMessageError, type Message } from '../../store/conversations.js';
 import { verifyUser } from './identity.js';
 import type { ConversationEvent } from '../../events/bus.js';
-import { WebChatAdapter, WEB_CHANNEL, BOT_ACCOUNT } from './webchat-adapter.js';
+import { WEB_CHANNEL } from './webchat-adapter.js';
+import { webDelivery } from '../../handoff/delivery.js';
 import { ChatMessage, customerVisible, toChatMessage } from './messages.js';
 import { newToken, tokenMatches } from './tokens.js';
 import { ConversationRateLimit } from './conversation-limit.js';
 import { rateLimitStore } from '../../limits/window-counter.js';
-import { renderText } from '../../../bot/replies/index.js';
-import { stringsFor } from '../../../bot/strings.js';
 
 const ErrorReply = Type.Object({ error: Type.String(), message: Type.String(), statusCode: Type.Integer() });
 const Status = Type.Union([Type.Literal('bot'), Type.Literal('queued'), Type.Literal('assigned'), Type.Literal('resolved')]);
@@ -39,16 +38,10 @@ const NOT_FOUND = 'No conversation with this id and token.';
 
 export default fp(
   async (app) => {
-    const adapter = new WebChatAdapter(app.turnLock);
-    adapter.use(app.botTranscript);
-    adapter.onTurnError = async (context, error) => {
-      // a retried message that is already stored: nothing ran, the route answers with the stored one
-      if (error instanceof DuplicateMessageError) throw error;
-      app.log.error({ err: error, conversationId: context.activity.conversation?.id }, 'bot turn failed');
-      const locale = context.activity.locale ?? app.kb.locales()[0] ?? 'en';
-      // the customer's message is stored; tell them, through the transcript, that the reply failed
-      await context.sendActivities(renderText(WEB_CHANNEL, stringsFor(locale).somethingWentWrong, { locale, author: 'system' })).catch(() => {});
-    };
+    // the turn machinery (customer, conversation, bot turn in order) is every channel's: app.inbound
+    const adapter = app.inbound.adapter(WEB_CHANNEL);
+    // agent and handoff messages reach the widget through the bus (the stream below): no delivery state
+    app.deliveries.register(WEB_CHANNEL, webDelivery);
     // keeps proxies from closing idle sockets: one sweep for all of them, no timer per socket (10,000 sockets)
     const pinged = new Set<import('ws').WebSocket>();
     const pingSweep = setInterval(() => {
@@ -57,7 +50,6 @@ export default fp(
     pingSweep.unref();
     app.addHook('onClose', async () => clearInterval(pingSweep));
     const perConversation = new ConversationRateLimit(app.config.chat.messagesPerMinute, app.windowCounter);
-    const runBot = (context: Parameters<typeof app.bot.run>[0]) => app.bot.run(context);
 
     /** The conversation a request may use: 401 without a token, 404 for a wrong token or unknown id. */
     async function authorised(request: FastifyRequest, reply: FastifyReply, token: string | undefined): Promise<Conversation | undefined> {
@@ -108,10 +100,10 @@ export default fp(
      */
     async function customerOf(visitorId: string, user: { id: string; hash: string } | undefined): Promise<string | { statusCode: 400 | 403; message: string }> {
       const web = { kind: 'web' as const, value: visitorId };
-      if (!user) return app.repos.customers.findOrCreate([web]);
+      if (!user) return app.inbound.identify([web]);
       const verification = verifyUser(app.config.identityVerificationSecret, user);
       if (!verification.verified) return verification;
-      const customerId = await app.repos.customers.findOrCreate([{ kind: 'user', value: verification.userId }]);
+      const customerId = await app.inbound.identify([{ kind: 'user', value: verification.userId }]);
       await app.repos.customers.link(customerId, [web]);
       return customerId;
     }
@@ -210,19 +202,8 @@ export default fp(
           const { locale, given, hint } = pickLocale(body.locale, request.headers['accept-language']);
           const { token, hash } = newToken();
           const claims = { name: body.customer?.name?.trim(), email: body.customer?.email?.trim(), phone: body.customer?.phone?.trim() };
-          const conversation = await app.repos.conversations.create({ customerId, channel: WEB_CHANNEL, locale, tokenHash: hash, claims });
-          const { replies } = await adapter.process(
-            {
-              type: 'conversationUpdate',
-              conversation: { id: conversation.id } as any,
-              from: { id: customerId, role: 'user' } as any,
-              membersAdded: [{ id: customerId, name: body.customer?.name ?? '' }, BOT_ACCOUNT],
-              locale: given ? locale : undefined,
-              channelData: hint ? { localeHint: hint } : undefined,
-              serviceUrl: app.config.publicUrl,
-            },
-            runBot,
-          );
+          const conversation = await app.inbound.open({ customerId, channel: WEB_CHANNEL, locale, tokenHash: hash, claims });
+          const { replies } = await app.inbound.greet(conversation, { locale: given ? locale : undefined, localeHint: hint, customerName: body.customer?.name ?? '' });
           return reply.code(201).send({ conversationId: conversation.id, token, visitorId, locale, messages: customerVisible(replies) });
         },
       );
@@ -280,19 +261,8 @@ export default fp(
           const shownText = action !== undefined ? ((await labelOf(conversation.id, action, conversation.last_seq)) ?? action) : text!.trim();
           let turn;
           try {
-            turn = await adapter.process(
-              {
-                type: 'message',
-                // the activity id is stored as the message's external id
-                ...(clientMessageId !== undefined ? { id: clientMessageId } : {}),
-                conversation: { id: conversation.id } as any,
-                from: { id: conversation.customer_id, role: 'user' } as any,
-                text: shownText,
-                value: action !== undefined ? { action } : undefined,
-                serviceUrl: app.config.publicUrl,
-              },
-              runBot,
-            );
+            // the client message id is stored as the message's external id
+            turn = await app.inbound.receive(conversation, { text: shownText, action, externalId: clientMessageId });
           } catch (error) {
             // the same message raced in twice: the unique index let one through; answer with its turn
             if (!(error instanceof DuplicateMessageError)) throw error;
@@ -383,6 +353,7 @@ export default fp(
           let replaying = lastSeq !== undefined;
           const forward = (event: ConversationEvent) => {
             if (event.type === 'status') return send({ type: 'status', status: event.status });
+            if (event.type !== 'message') return;
             const message: Message = event.message;
             if (message.internal) return;
             if (lastSeq !== undefined && message.seq <= lastSeq) return;

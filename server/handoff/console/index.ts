@@ -17,6 +17,7 @@ const REASONS: Record<string, string> = {
   no_answer: 'Bot found no answer',
   not_helpful: 'Answer did not help',
   voice_transfer: 'Transferred from a call',
+  callback: 'Call back (phone)',
 };
 const CHANNELS: Record<string, string> = { web: 'Web chat', sms: 'SMS', voice: 'Phone' };
 const STATUS: Record<string, string> = { bot: 'With the bot', queued: 'Waiting', assigned: 'Assigned', resolved: 'Resolved' };
@@ -306,11 +307,15 @@ function renderMessage(m: AgentMessage): HTMLElement {
   if (m.articles?.length) {
     item.append(el('ul', { className: 'articles' }, ...m.articles.map((a) => el('li', {}, a.url ? el('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer' }, a.title) : a.title))));
   }
+  if (m.media?.length) {
+    item.append(el('ul', { className: 'media' }, ...m.media.map((media) => el('li', {}, el('a', { href: media.url, target: '_blank', rel: 'noopener noreferrer' }, media.contentType || 'attachment')))));
+  }
   const tags: string[] = [];
   if (m.decision) tags.push(`decision: ${m.decision}`);
   if (m.feedback) tags.push(m.feedback === 'helpful' ? 'said it helped' : 'said it did not help');
   else if (m.action) tags.push(`pressed: ${m.action}`);
-  if (m.deliveryState) tags.push(`delivery: ${m.deliveryState}`);
+  if (m.deliveryState) tags.push(`delivery: ${m.deliveryState}${m.deliveryError ? ` (${m.deliveryError})` : ''}`);
+  if (m.input) tags.push(m.input.kind === 'speech' ? `spoken${m.input.confidence !== undefined ? `, confidence ${Math.round(m.input.confidence * 100)}%` : ''}` : 'keypad');
   if (tags.length) item.append(el('p', { className: 'tags' }, tags.join(' · ')));
   return item;
 }
@@ -355,7 +360,7 @@ function renderCustomer(detail: ConversationDetail) {
 // --- live updates
 
 interface StreamEvent {
-  type: 'hello' | 'status' | 'message';
+  type: 'hello' | 'status' | 'message' | 'delivery';
   conversationId: string;
   status?: string;
   message?: AgentMessage;
@@ -374,6 +379,9 @@ function connect() {
     const data = JSON.parse(String(event.data)) as StreamEvent;
     if (data.type === 'status') {
       reloadQueueSoon();
+      if (data.conversationId === state.openId) void refreshOpen().catch(report);
+    } else if (data.type === 'delivery') {
+      // an SMS was sent, delivered or failed: the open transcript shows its new state and reason
       if (data.conversationId === state.openId) void refreshOpen().catch(report);
     } else if (data.type === 'message' && data.message) {
       if (data.conversationId === state.openId) appendMessage(data.message);
