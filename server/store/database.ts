@@ -91,6 +91,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     ...(dialect === 'postgres' && options.schema ? { migrationTableSchema: options.schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
+  await group?.durable(); // the schema is on disk before anyone (another process too) uses it
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     await db.destroy();
