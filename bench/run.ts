@@ -211,8 +211,8 @@ async function crossInstanceReplies(): Promise<{ p50: number; p99: number; count
     latencies.sort((x, y) => x - y);
     return { p50: latencies[Math.floor(latencies.length * 0.5)], p99: latencies[Math.floor(latencies.length * 0.99)], count: latencies.length };
   } finally {
-    await lb.stop();
     await Promise.all([a.stop(), b.stop()]);
+    await lb.stop();
     await database.drop();
   }
 }

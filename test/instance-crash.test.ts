@@ -27,8 +27,8 @@ describe('an instance killed under load (SIGKILL)', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await lb?.stop();
     await Promise.all([a?.stop('SIGKILL'), b?.stop()]);
+    await lb?.stop();
     await database?.drop();
   }, 60_000);
 

@@ -107,8 +107,8 @@ describe('two instances on PostgreSQL behind nginx', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await lb?.stop();
     await Promise.all([a?.stop(), b?.stop()]);
+    await lb?.stop();
     await database?.drop();
   }, 60_000);
 

@@ -62,7 +62,10 @@ export async function startInstance(name: string, env: Record<string, string>): 
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`instance ${name} did not start:\n${output}`)), 90_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never leave a half-started server behind
+      reject(new Error(`instance ${name} did not start:\n${output}`));
+    }, 90_000);
     const check = () => {
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) {
@@ -84,7 +87,13 @@ export async function startInstance(name: string, env: Record<string, string>): 
     output: () => output,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      // a shutdown that hangs must not outlive the test run
+      const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(force);
+      }
     },
   };
 }
@@ -165,7 +174,8 @@ ${site}
     url,
     errorLog,
     async stop() {
-      if (child.exitCode === null) child.kill('SIGQUIT');
+      // SIGTERM: nginx's fast shutdown (SIGQUIT would wait for every proxied WebSocket to end)
+      if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
