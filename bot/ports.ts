@@ -24,7 +24,7 @@ export interface KbHit {
 export interface KbSearchResult {
   hits: KbHit[];
   /** the engine's own calibrated thresholds for this KB and locale (see bot/policy.ts) */
-  calibration?: { answerAt: number; suggestAt: number };
+  calibration?: { answerAt: number; alternativesAt?: number; suggestAt: number };
 }
 
 export interface KnowledgeBase {
@@ -81,6 +81,11 @@ export interface SearchLog {
     score: number | null;
     conversationId: string | null;
   }): Promise<void>;
+}
+
+/** Learned evidence: a customer question that usage tied to an article (see server/store/learned.ts). */
+export interface LearningLog {
+  record(event: { question: string; articleId: string; locale: Locale; source: 'customer_pick' | 'agent_insert'; conversationId: string | null }): Promise<unknown>;
 }
 
 export interface FeedbackLog {

@@ -9,6 +9,8 @@ export interface BotStrings {
   goodbye: string;
   answerLead: string;
   didThisAnswer: string;
+  /** after didThisAnswer, when alternatives follow as chips */
+  orDidYouMean: string;
   yesHelped: string;
   no: string;
   talkToPerson: string;
@@ -27,6 +29,7 @@ const en: BotStrings = {
   goodbye: 'Goodbye, and have a nice day!',
   answerLead: 'This article should help:',
   didThisAnswer: 'Did this answer your question?',
+  orDidYouMean: 'Or did you mean one of these?',
   yesHelped: 'Yes, that helped',
   no: 'No',
   talkToPerson: 'Talk to a person',
@@ -45,6 +48,7 @@ const de: BotStrings = {
   goodbye: 'Auf Wiedersehen und einen schönen Tag!',
   answerLead: 'Dieser Artikel sollte Ihnen helfen:',
   didThisAnswer: 'Hat das Ihre Frage beantwortet?',
+  orDidYouMean: 'Oder meinten Sie eines davon?',
   yesHelped: 'Ja, das hat geholfen',
   no: 'Nein',
   talkToPerson: 'Mit einem Mitarbeiter sprechen',

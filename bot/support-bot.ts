@@ -13,6 +13,7 @@ import type {
   KnowledgeBase,
   Locale,
   SearchLog,
+  LearningLog,
 } from './ports.js';
 import { decide as defaultDecide, type Decision, type PolicyOptions } from './policy.js';
 import { understand, detectLocale, Actions, type Intent } from './understanding.js';
@@ -32,6 +33,8 @@ export interface ConversationData {
   lastAnswered?: ArticleRef;
   /** the "did you mean" candidates last offered, so a click can show one */
   suggested: ArticleRef[];
+  /** the customer's question those candidates were offered for: picking one is evidence for the article */
+  suggestedFor?: string;
   offeredArticleIds: string[];
   feedback: Array<{ articleId: string; helpful: boolean }>;
 }
@@ -56,6 +59,8 @@ export interface SupportBotDeps {
   handoff: Handoff;
   searchLog: SearchLog;
   feedbackLog: FeedbackLog;
+  /** where a question whose suggestion the customer picked goes (learned evidence); optional */
+  learningLog?: LearningLog;
   clock: Clock;
   conversationState: ConversationState;
   userState: UserState;
@@ -183,6 +188,9 @@ export class SupportBot extends ActivityHandler {
       case 'show_article': {
         const article = data.suggested.find((a) => a.id === intent.articleId);
         if (!article) return say(s.howCanIHelp, 'small_talk');
+        if (data.suggestedFor && this.deps.learningLog) {
+          await this.deps.learningLog.record({ question: data.suggestedFor, articleId: article.id, locale, source: 'customer_pick', conversationId });
+        }
         return this.answer(context, data, locale, article);
       }
       case 'none_of_these':
@@ -207,21 +215,29 @@ export class SupportBot extends ActivityHandler {
       conversationId: context.activity.conversation.id,
     });
     if (decision.kind === 'answer') return this.answer(context, data, locale, articleRef(decision.article));
+    if (decision.kind === 'answer_with_alternatives') {
+      await this.answer(context, data, locale, articleRef(decision.article), decision.alternatives.map(articleRef));
+      data.suggestedFor = intent.text;
+      return;
+    }
     if (decision.kind === 'suggest') {
       data.suggested = decision.articles.slice(0, 3).map(articleRef);
+      data.suggestedFor = intent.text;
       this.offered(data, data.suggested);
       return this.send(context, renderSuggestions(context.activity.channelId, data.suggested, locale));
     }
     return this.miss(context, data, locale);
   }
 
-  private async answer(context: TurnContext, data: ConversationData, locale: Locale, article: ArticleRef): Promise<void> {
+  private async answer(context: TurnContext, data: ConversationData, locale: Locale, article: ArticleRef, alternatives: ArticleRef[] = []): Promise<void> {
     data.misses = 0;
     data.awaitingFeedbackOn = article;
     data.lastAnswered = article;
-    data.suggested = [];
-    this.offered(data, [article]);
-    await this.send(context, renderAnswer(context.activity.channelId, article, locale));
+    // the alternatives can be picked like suggestions
+    data.suggested = alternatives;
+    data.suggestedFor = undefined;
+    this.offered(data, [article, ...alternatives]);
+    await this.send(context, renderAnswer(context.activity.channelId, article, locale, alternatives));
   }
 
   /** An unanswered turn: ask to rephrase, or hand over once the customer has tried often enough. */

@@ -19,6 +19,7 @@ import services, { type Clock } from './plugins/services.js';
 import errors from './plugins/errors.js';
 import securityHeaders, { securityHeaders as securityHeaderPresets } from './plugins/security-headers.js';
 import kb from './kb/plugin.js';
+import kbLearning from './kb/learning.js';
 import health from './routes/health.js';
 import helpCenter from './routes/help-center.js';
 import kbApi from './routes/kb-api.js';
@@ -141,6 +142,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(services, { config, store, bus, turnLock, clock: options.clock ?? { now: () => new Date() } });
   await app.register(errors);
   await app.register(kb);
+  await app.register(kbLearning);
   await app.register(metricsPlugin, { metrics });
 
   await app.register(health);

@@ -31,6 +31,10 @@ export interface Config {
   /** Pretty logs for a terminal; JSON otherwise. */
   logPretty: boolean;
   kbWatch: boolean;
+  // --- learned evidence (issue 11) ---
+  /** rebuild the search index this often (hours; 0: only on content changes) so that learned questions count */
+  kbRelearnHours: number;
+  // --- end learned evidence ---
   /** article feedback (help center form and API) one IP may send per minute */
   feedbackPerMinutePerIp: number;
   chat: {
@@ -240,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     logPretty: boolean(env, 'LOG_PRETTY', Boolean(process.stdout.isTTY)),
     kbWatch: boolean(env, 'KB_WATCH', true),
+    kbRelearnHours: integer(env, 'KB_RELEARN_HOURS', 24, 0, 24 * 24),
     feedbackPerMinutePerIp: integer(env, 'FEEDBACK_PER_MINUTE_PER_IP', 20, 1, 100_000),
     chat: {
       maxTextLength: integer(env, 'CHAT_MAX_TEXT_LENGTH', 2000, 1, 100_000),

@@ -150,6 +150,8 @@ describe('the agent API', () => {
       '/api/agent/conversations/{id}/notes',
       '/api/agent/conversations/{id}/reply',
       '/api/agent/conversations/{id}/resolve',
+      '/api/agent/kb/learned',
+      '/api/agent/kb/learned/{id}',
       '/api/agent/kb/search',
       '/api/agent/me',
       '/api/agent/queue',

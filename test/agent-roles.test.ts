@@ -21,6 +21,7 @@ type Who = AgentRole;
 const CONVERSATIONS: Who[] = ['agent', 'admin'];
 const EVERYONE: Who[] = ['agent', 'editor', 'admin'];
 const ADMINS: Who[] = ['admin'];
+const CONTENT: Who[] = ['editor', 'admin'];
 
 /** The README's roles table, route by route. A route missing here fails the test: decide its roles first. */
 const MATRIX: Record<string, Who[]> = {
@@ -35,6 +36,8 @@ const MATRIX: Record<string, Who[]> = {
   'POST /api/agent/conversations/:id/transfer': CONVERSATIONS,
   'GET /api/agent/stream': CONVERSATIONS,
   'GET /api/agent/kb/search': EVERYONE,
+  'GET /api/agent/kb/learned': CONTENT,
+  'DELETE /api/agent/kb/learned/:id': CONTENT,
   'GET /api/agent/admin/agents': ADMINS,
   'POST /api/agent/admin/agents': ADMINS,
   'POST /api/agent/admin/agents/:id/password': ADMINS,
@@ -75,7 +78,7 @@ describe('roles on every agent route', () => {
         const conversationId = route.method === 'POST' && route.url.includes('/conversations/') ? await queuedConversation(app) : shared;
         const url = route.url.replace('/agents/:id', `/agents/${victim.id}`).replace(/:id/g, conversationId) + (route.url.endsWith('/search') ? '?q=card' : '');
         const body = url.endsWith('/role') ? { role: 'agent' } : url.endsWith('/password') ? { password: 'a new password' } : url.endsWith('/admin/agents') ? { login: `new-${role}`, name: 'New', role: 'agent', password: 'a new password' } : { text: 'hi' };
-        const response = route.method === 'POST' ? await client.post(url, body) : await client.get(url);
+        const response = route.method === 'POST' ? await client.post(url, body) : route.method === 'DELETE' ? await client.delete(url) : await client.get(url);
         const what = `${role}: ${route.method} ${url} -> ${response.statusCode} ${response.body.slice(0, 120)}`;
         if (MATRIX[`${route.method} ${route.url}`].includes(role)) {
           expect(response.statusCode, what).not.toBe(403);

@@ -4,10 +4,10 @@ import { ConversationState, MemoryStorage, TestAdapter, UserState, type Activity
 import { SupportBot } from '../bot/support-bot.js';
 import { TranscriptMiddleware } from '../bot/transcript-middleware.js';
 import { transcriptEntryOf } from '../bot/replies/index.js';
-import type { EscalationContext, EscalationReason, Handoff, KnowledgeBase, TranscriptEntry } from '../bot/ports.js';
+import type { EscalationContext, EscalationReason, Handoff, KbSearchResult, KnowledgeBase, LearningLog, TranscriptEntry } from '../bot/ports.js';
 import { kbAnswers, scripts, type ExpectedReply, type Script } from './testData/bot-scripts.js';
 
-function fakeKnowledgeBase(): KnowledgeBase & { queries: string[] } {
+function fakeKnowledgeBase(calibration: KbSearchResult['calibration'] = { answerAt: 0.6, suggestAt: 0.25 }): KnowledgeBase & { queries: string[] } {
   const queries: string[] = [];
   return {
     queries,
@@ -15,7 +15,7 @@ function fakeKnowledgeBase(): KnowledgeBase & { queries: string[] } {
     async search(query, locale) {
       queries.push(`${locale}:${query}`);
       const found = kbAnswers.find((a) => a.locale === locale && a.pattern.test(query));
-      return { hits: found?.hits ?? [], calibration: { answerAt: 0.6, suggestAt: 0.25 } };
+      return { hits: found?.hits ?? [], calibration };
     },
   };
 }
@@ -36,8 +36,9 @@ function fakeHandoff() {
   return { handoff, escalations };
 }
 
-function setup(locale: Script['locale'], storage = new MemoryStorage()) {
-  const kb = fakeKnowledgeBase();
+function setup(locale: Script['locale'], storage = new MemoryStorage(), calibration?: KbSearchResult['calibration']) {
+  const kb = fakeKnowledgeBase(calibration);
+  const learned: Array<Parameters<LearningLog['record']>[0]> = [];
   const { handoff, escalations } = fakeHandoff();
   const searches: unknown[] = [];
   const feedback: Array<{ articleId: string; helpful: boolean }> = [];
@@ -50,6 +51,7 @@ function setup(locale: Script['locale'], storage = new MemoryStorage()) {
     userState: new UserState(storage),
     searchLog: { record: async (e) => void searches.push(e) },
     feedbackLog: { record: async (e) => void feedback.push({ articleId: e.articleId, helpful: e.helpful }) },
+    learningLog: { record: async (e) => void learned.push(e) },
     options: { missesBeforeEscalation: 2 },
   });
   const adapter = new TestAdapter((context) => bot.run(context), { channelId: 'web', ...(locale ? { locale } : {}) });
@@ -58,7 +60,7 @@ function setup(locale: Script['locale'], storage = new MemoryStorage()) {
     (adapter.conversation as any).locale = undefined;
   }
   adapter.use(new TranscriptMiddleware({ append: async (conversationId, entry) => void transcript.push({ conversationId, entry }) }));
-  return { adapter, bot, kb, escalations, searches, feedback, transcript, storage };
+  return { adapter, bot, kb, escalations, searches, feedback, transcript, storage, learned };
 }
 
 /** Sends one customer turn and returns every reply it produced. */
@@ -143,6 +145,28 @@ describe('SupportBot', () => {
     });
     expect(transcript[3].entry.payload).toEqual({ action: 'feedback:yes' });
     expect(new Set(transcript.map((t) => t.conversationId))).toEqual(new Set(['Convo1']));
+  });
+
+  it('a suggestion the customer picks is kept as evidence for that article, with the question it was offered for', async () => {
+    const { adapter, learned } = setup('en');
+    await turn(adapter, { say: 'how much money can I send' });
+    await turn(adapter, { press: 'article:fees' });
+    expect(learned).toEqual([{ question: 'how much money can I send', articleId: 'fees', locale: 'en', source: 'customer_pick', conversationId: 'Convo1' }]);
+    // an answer the bot gave by itself is no evidence
+    await turn(adapter, { say: 'When will my card arrive?' });
+    await turn(adapter, { press: 'feedback:yes' });
+    expect(learned).toHaveLength(1);
+  });
+
+  it('when it is likely but not sure, answers with the best article and offers the runner-up ("or did you mean")', async () => {
+    const { adapter, learned } = setup('en', new MemoryStorage(), { answerAt: 0.6, alternativesAt: 0.35, suggestAt: 0.25 });
+    const replies = await turn(adapter, { say: 'how much money can I send' });
+    matches(replies[0], { text: /should help/, articles: ['transfer-limits'], decision: 'answer_with_alternatives' }, 'the answer');
+    matches(replies[1], { text: /Did this answer.*Or did you mean/, suggestions: ['article:fees'], quickReplies: ['feedback:yes', 'feedback:no', 'handoff'] }, 'the question under it');
+    // the customer takes the alternative: it is shown, and their question counts for it
+    const picked = await turn(adapter, { press: 'article:fees' });
+    matches(picked[0], { articles: ['fees'], decision: 'answer' }, 'the alternative');
+    expect(learned.map((l) => [l.question, l.articleId])).toEqual([['how much money can I send', 'fees']]);
   });
 
   it('keeps its state in the Storage: a new bot on the same storage continues the conversation', async () => {

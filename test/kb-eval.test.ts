@@ -37,7 +37,20 @@ describe('npm run kb:eval', () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/cli/kb-eval.ts', '--kb', path.join(dir, 'kb'), '--questions', path.join(dir, 'questions.jsonl'), '--json'], { cwd: repo });
     const lines = stdout.trim().split('\n');
     const summary = JSON.parse(lines[lines.length - 1]) as Record<string, number>;
-    expect(Object.keys(summary).sort()).toEqual(['answeredCorrect', 'msPerQuery', 'outOfScopeDeclined', 'questions', 'top1', 'top3', 'wrongAnswers']);
+    expect(Object.keys(summary).sort()).toEqual([
+      'alternativesContainRight',
+      'alternativesLedRight',
+      'alternativesLedWrong',
+      'answeredCorrect',
+      'decisions',
+      'msPerQuery',
+      'outOfScopeDeclined',
+      'questions',
+      'suggestedRight',
+      'top1',
+      'top3',
+      'wrongAnswers',
+    ]);
     expect(summary.questions).toBe(6);
     for (const key of ['top1', 'top3', 'answeredCorrect', 'outOfScopeDeclined', 'wrongAnswers']) {
       expect(summary[key]).toBeGreaterThanOrEqual(0);
@@ -48,6 +61,10 @@ describe('npm run kb:eval', () => {
     expect(summary.outOfScopeDeclined).toBe(1);
     expect(stdout).toContain('6 questions');
     expect(stdout).toContain("bot/policy.ts decide() with the engine's calibration");
+    // what the calibration had to go on and which rule set the answer threshold
+    expect(stdout).toMatch(/en: answer at [\d.]+, with alternatives at [\d.]+, suggest at [\d.]+ \(measured on \d+ held-out alternative questions, \d+ held-out titles and \d+ texts of left-out articles; rule: /);
+    // each kind of decision is counted
+    expect(stdout).toMatch(/decisions \(of all questions\): answer [\d.]+ %, answer_with_alternatives [\d.]+ %, suggest [\d.]+ %, no_match [\d.]+ %/);
   });
 
   it('explains its usage when arguments are missing', async () => {

@@ -62,7 +62,15 @@ describe('finding the right article', () => {
     });
     expect(result.hits[0].confidence).toBeGreaterThanOrEqual(0);
     expect(result.hits[0].confidence).toBeLessThanOrEqual(1);
-    expect(result.calibration).toEqual({ answerAt: expect.any(Number), suggestAt: expect.any(Number) });
+    expect(result.calibration).toEqual({ answerAt: expect.any(Number), alternativesAt: expect.any(Number), suggestAt: expect.any(Number) });
+  });
+
+  it('the start-up log says, per locale, the thresholds, what the calibration measured them on and which rule it used', async () => {
+    const { kb, logged } = await start(copyKb());
+    await kb.search('card?', 'en'); // the log line follows the calibration
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const line = logged.find((l) => l.message.startsWith('search en:'));
+    expect(line?.message).toMatch(/^search en: answer at [\d.]+, with alternatives at [\d.]+, suggest at [\d.]+ \((measured on \d+ held-out alternative questions, \d+ held-out titles and \d+ texts of left-out articles; rule: .+|too few articles to measure on, so the built-in prior)\)$/);
   });
 
   it('the snippet marks the matched words, ignoring case and umlauts, on word prefixes', async () => {

@@ -41,6 +41,15 @@ describe('decision policy', () => {
     expect(decide({ hits: [hit('a', 0.45)] }, { answerAt: 0.9 }).kind).toBe('suggest');
   });
 
+  it('leads with the first hit and offers one or two alternatives between the alternatives and answer thresholds', () => {
+    const withAlternatives = { answerAt: 0.4, alternativesAt: 0.25, suggestAt: 0.15 };
+    const result: KbSearchResult = { hits: [hit('a', 0.3), hit('b', 0.2), hit('c', 0.1), hit('d', 0.05)], calibration: withAlternatives };
+    expect(decide(result)).toEqual({ kind: 'answer_with_alternatives', article: result.hits[0], alternatives: [result.hits[1], result.hits[2]] });
+    // below the band: suggestions; a lone plausible hit is never presented as an answer
+    expect(decide({ hits: [hit('a', 0.2), hit('b', 0.1)], calibration: withAlternatives }).kind).toBe('suggest');
+    expect(decide({ hits: [hit('a', 0.3), hit('b', 0.01)], calibration: withAlternatives }).kind).toBe('suggest');
+  });
+
   it('respects maxSuggestions', () => {
     const d = decide({ hits: [hit('a', 0.3), hit('b', 0.25), hit('c', 0.2)], calibration }, { maxSuggestions: 2 });
     expect(d.kind === 'suggest' && d.articles).toHaveLength(2);

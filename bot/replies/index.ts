@@ -11,8 +11,8 @@ import { voiceReplies } from './voice.js';
 export { withTranscript, transcriptEntryOf } from './transcript-entry.js';
 
 export interface ReplyRenderer {
-  /** one confident article, followed by "did this answer your question?" */
-  answer(article: ArticleRef, locale: Locale): Partial<Activity>[];
+  /** one article, followed by "did this answer your question?" (and "or did you mean…" with alternatives) */
+  answer(article: ArticleRef, locale: Locale, alternatives?: ArticleRef[]): Partial<Activity>[];
   /** two or three candidates: "did you mean …?" */
   suggestions(articles: ArticleRef[], locale: Locale): Partial<Activity>[];
   /** a sentence from the bot (or a system notice), with optional buttons */
@@ -39,8 +39,8 @@ export function rendererFor(channel: string): ReplyRenderer {
   return renderers[channel] ?? webReplies;
 }
 
-export function renderAnswer(channel: string, article: ArticleRef, locale: Locale): Partial<Activity>[] {
-  return rendererFor(channel).answer(article, locale);
+export function renderAnswer(channel: string, article: ArticleRef, locale: Locale, alternatives: ArticleRef[] = []): Partial<Activity>[] {
+  return rendererFor(channel).answer(article, locale, alternatives);
 }
 
 export function renderSuggestions(channel: string, articles: ArticleRef[], locale: Locale): Partial<Activity>[] {

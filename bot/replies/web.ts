@@ -13,8 +13,10 @@ function buttons(options: ReplyOption[]): CardAction[] {
 }
 
 export const webReplies: ReplyRenderer = {
-  answer(article, locale) {
+  answer(article, locale, alternatives = []) {
     const s = stringsFor(locale);
+    // "or did you mean…": the runners-up as chips under the question, picked like suggestions
+    const suggestions: ReplyOption[] = alternatives.map((a) => ({ label: a.title, action: Actions.article(a.id) }));
     const quickReplies: ReplyOption[] = [
       { label: s.yesHelped, action: Actions.helpful },
       { label: s.no, action: Actions.notHelpful },
@@ -22,10 +24,17 @@ export const webReplies: ReplyRenderer = {
     ];
     const card = CardFactory.heroCard(article.title, article.summary, [], [{ type: ActionTypes.OpenUrl, title: s.readArticle, value: article.url }]);
     return [
-      withTranscript({ type: 'message', text: s.answerLead, attachments: [card] }, { author: 'bot', payload: { articles: [article], decision: 'answer' } }),
       withTranscript(
-        { type: 'message', text: s.didThisAnswer, suggestedActions: { to: [], actions: buttons(quickReplies) } },
-        { author: 'bot', payload: { quickReplies } },
+        { type: 'message', text: s.answerLead, attachments: [card] },
+        { author: 'bot', payload: { articles: [article], decision: suggestions.length ? 'answer_with_alternatives' : 'answer' } },
+      ),
+      withTranscript(
+        {
+          type: 'message',
+          text: suggestions.length ? `${s.didThisAnswer} ${s.orDidYouMean}` : s.didThisAnswer,
+          suggestedActions: { to: [], actions: buttons([...quickReplies.slice(0, 2), ...suggestions, ...quickReplies.slice(2)]) },
+        },
+        { author: 'bot', payload: suggestions.length ? { quickReplies, suggestions } : { quickReplies } },
       ),
     ];
   },

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluate, readQuestions, type EvalReport } from '../kb/search/evaluate.js';
+import { describeCalibration } from '../kb/search/calibration.js';
 
 const percent = (r: number) => `${(r * 100).toFixed(1)} %`;
 
@@ -12,15 +13,17 @@ function formatReport(report: EvalReport, kbDir: string, questionsFile: string):
   const lines = [
     `kb:eval: ${s.questions} questions from ${questionsFile} (${report.inScope} in scope, ${report.outOfScope} out of scope) against ${kbDir}`,
     `  index build (load, analysis, training, calibration): ${(report.buildMs / 1000).toFixed(2)} s`,
-    `  decision: bot/policy.ts decide() with the engine's calibration ${Object.entries(report.calibration)
-      .map(([locale, c]) => (c ? `${locale}: answer at ${c.answerAt.toFixed(3)}, suggest at ${c.suggestAt.toFixed(3)}` : `${locale}: none`))
-      .join('; ')}`,
+    `  decision: bot/policy.ts decide() with the engine's calibration:`,
+    ...Object.entries(report.calibration).map(([locale, c]) => `    ${locale}: ${c ? describeCalibration(c) : 'none'}`),
     '',
     `  top-1 (in scope)                   ${percent(s.top1)}`,
     `  top-3 (in scope)                   ${percent(s.top3)}`,
     `  answered correctly (in scope)      ${percent(s.answeredCorrect)}`,
     `  out of scope declined              ${report.outOfScope ? percent(s.outOfScopeDeclined) : 'n/a (no out-of-scope questions)'}`,
     `  wrong answers (of all questions)   ${percent(s.wrongAnswers)}`,
+    `  answered with alternatives (in scope): led by the right article ${percent(s.alternativesLedRight)}, right one shown ${percent(s.alternativesContainRight)}; led by a wrong one (of all) ${percent(s.alternativesLedWrong)}`,
+    `  suggestions with the right article (in scope) ${percent(s.suggestedRight)}`,
+    `  decisions (of all questions): ${Object.entries(s.decisions).map(([k, r]) => `${k} ${percent(r)}`).join(', ')}`,
     `  ms per query                       ${s.msPerQuery.toFixed(3)}`,
   ];
   if (report.problems.length > 0) lines.push('', `Problems in the KB (${report.problems.length}):`, ...report.problems.slice(0, 20).map((p) => `  ${p}`));

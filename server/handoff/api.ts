@@ -12,6 +12,7 @@ import { AgentMessage, ConversationDetail, ConversationSummary, Me, Problem, Que
 import { HandoffError, type EscalationRecord } from './service.js';
 import agentStream from './stream.js';
 import adminApi from './admin-api.js';
+import learnedApi from '../kb/learned-api.js';
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
 const TextBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) });
@@ -240,4 +241,5 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
 
   await app.register(agentStream, { auth });
   await app.register(adminApi, { auth });
+  await app.register(learnedApi);
 }

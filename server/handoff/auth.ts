@@ -29,6 +29,8 @@ export const ROLES = {
   conversations: ['agent', 'admin'],
   /** knowledge-base tools: search (used for replies too), later insights */
   knowledgeBase: ['agent', 'editor', 'admin'],
+  /** what the knowledge base learns and lacks: learned questions, later insights */
+  content: ['editor', 'admin'],
   /** managing agents (and, later, opening hours) */
   admin: ['admin'],
 } as const satisfies Record<string, readonly AgentRole[]>;

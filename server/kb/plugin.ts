@@ -18,6 +18,8 @@ export default fp(
       publicUrl: app.config.publicUrl,
       watch: app.config.kbWatch,
       cacheDir: app.config.kbCacheDir,
+      learnedQuestions: (locale) => app.repos.learned.forLocale(locale),
+      relearnEveryMs: app.config.kbRelearnHours * 3_600_000,
       logger: {
         info: (message) => kbLog.info(message),
         warn: (message) => kbLog.warn(message),

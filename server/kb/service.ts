@@ -11,6 +11,7 @@ import { shortUrl } from './short-links.js';
 import { highlightSnippet, preparedSources } from './snippet.js';
 import { matchLocale } from './locale.js';
 import { buildLocaleIndex, warmTrainingThreads, type LocaleIndex } from './search/engine.js';
+import { describeCalibration } from './search/calibration.js';
 
 export interface KbLogger {
   info(message: string): void;
@@ -31,6 +32,10 @@ export interface KnowledgeBaseOptions {
   locales?: readonly string[];
   /** quiet time after the last file event before reloading */
   debounceMs?: number;
+  /** questions usage tied to articles of a locale (learned evidence): the engine learns them at each build */
+  learnedQuestions?: (locale: string) => Promise<Array<{ articleId: string; question: string }>>;
+  /** rebuild this often so that new learned evidence is used without a content change (0 or unset: only on loads) */
+  relearnEveryMs?: number;
 }
 
 interface Snapshot {
@@ -56,6 +61,17 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
   let lastProblems: KbProblem[] = [];
   let closed = false;
 
+  /** Learned evidence must never stop the KB from loading: without it, the articles alone. */
+  async function learnedFor(locale: string): Promise<Array<{ articleId: string; question: string }>> {
+    if (!options.learnedQuestions) return [];
+    try {
+      return await options.learnedQuestions(locale);
+    } catch (error) {
+      logger.error({ err: error }, `reading the learned questions of ${locale} failed: building without them`);
+      return [];
+    }
+  }
+
   async function build(): Promise<{ ok: boolean; problems: KbProblem[] }> {
     const started = Date.now();
     // the training threads start while the files are read (unused if the trained model is cached)
@@ -79,11 +95,12 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
     try {
       // locales build side by side; on a reload each answers with its previous thresholds until recalibrated
       const built = await Promise.all(
-        locales.map((locale) =>
+        locales.map(async (locale) =>
           buildLocaleIndex(locale, byLocale.get(locale)!, {
             synonyms: loaded.synonyms.get(locale) ?? [],
             cacheDir: options.cacheDir,
             provisionalCalibration: snapshot?.indexes.get(locale)?.calibration,
+            learned: await learnedFor(locale),
           }),
         ),
       );
@@ -109,6 +126,11 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
     }
     const counts = locales.map((l) => `${l}: ${byLocale.get(l)!.length}`).join(', ');
     logger.info(`knowledge base loaded in ${Date.now() - started} ms (${counts || 'no articles'})${problems.length ? `, ${problems.length} problem(s) skipped` : ''}`);
+    for (const [locale, index] of indexes) {
+      void index.calibrated.then(() => {
+        if (snapshot?.indexes.get(locale) === index) logger.info(`search ${locale}: ${describeCalibration(index.calibration)}`);
+      });
+    }
     return { ok: problems.length === 0, problems };
   }
 
@@ -132,6 +154,15 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
   }
 
   await reload();
+
+  // learned evidence accumulates in the database: a periodic rebuild picks it up (the model cache makes
+  // a rebuild without new evidence cheap)
+  const relearn = options.relearnEveryMs
+    ? setInterval(() => {
+        if (!closed) reload().catch((error) => logger.error({ err: error }, 'rebuilding with learned evidence failed'));
+      }, options.relearnEveryMs)
+    : undefined;
+  relearn?.unref();
 
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -167,13 +198,14 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
     article: (id, locale) => current().byId.get(locale)?.get(id),
     articles: (locale) => [...(current().byLocale.get(locale) ?? [])],
     problems: () => [...lastProblems],
+    calibrationBasis: (locale) => current().indexes.get(locale)?.calibration.basis,
     reload,
     async search(query: string, requestedLocale: string, searchOptions: { limit?: number; snippets?: boolean } = {}): Promise<KbSearchResult> {
       const view = current();
       const locale = localeOf(requestedLocale);
       const index = locale ? view.indexes.get(locale) : undefined;
       if (!locale || !index) return { hits: [] };
-      const calibration = { answerAt: index.calibration.answerAt, suggestAt: index.calibration.suggestAt };
+      const calibration = { answerAt: index.calibration.answerAt, alternativesAt: index.calibration.alternativesAt, suggestAt: index.calibration.suggestAt };
       const text = typeof query === 'string' ? query.trim() : '';
       if (!text) return { hits: [], calibration };
       const limit = Math.min(Math.max(Math.trunc(searchOptions.limit ?? DEFAULT_LIMIT) || DEFAULT_LIMIT, 1), MAX_LIMIT);
@@ -205,6 +237,7 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
     },
     async close() {
       closed = true;
+      clearInterval(relearn);
       clearTimeout(timer);
       await watcher?.close();
       await running?.catch(() => undefined);

@@ -1,5 +1,6 @@
 // The knowledge base's domain types, shared by the loader, the search engine, the help center and the API.
 import type { KbSearchResult, KnowledgeBase } from '../../bot/ports.js';
+import type { CalibrationBasis } from './search/calibration.js';
 
 export interface Article {
   id: string;
@@ -42,6 +43,8 @@ export interface KnowledgeBaseService extends KnowledgeBase {
   isReady(): boolean;
   article(id: string, locale: string): Article | undefined;
   articles(locale: string): Article[];
+  /** what the search index of a locale calibrated its thresholds on, and which rule it used (logs, kb:eval) */
+  calibrationBasis?(locale: string): CalibrationBasis | undefined;
   /** problems found by the last load; the index keeps serving the last good content while there are any */
   problems(): KbProblem[];
   /** reloads from disk now (the watcher calls this); resolves when the new index serves or was rejected */

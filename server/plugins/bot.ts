@@ -41,6 +41,7 @@ export default fp(
         },
       },
       feedbackLog: { record: (event) => app.repos.analytics.recordFeedback(event) },
+      learningLog: { record: (event) => app.repos.learned.record(event) },
       options: { missesBeforeEscalation: app.config.bot.missesBeforeEscalation },
     });
     const transcript: TranscriptStore<Message> = {

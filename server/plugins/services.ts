@@ -6,6 +6,7 @@ import type { Store } from '../store/database.js';
 import { ConversationRepository } from '../store/conversations.js';
 import { CustomerRepository } from '../store/customers.js';
 import { AnalyticsRepository } from '../store/events.js';
+import { LearnedEvidenceRepository } from '../store/learned.js';
 import type { EventBus } from '../events/bus.js';
 import { Transcript } from '../conversations/transcript.js';
 import type { TurnLock } from '../conversations/turn-lock.js';
@@ -19,6 +20,8 @@ export interface Repositories {
   conversations: ConversationRepository;
   customers: CustomerRepository;
   analytics: AnalyticsRepository;
+  /** questions usage tied to articles (issue 11) */
+  learned: LearnedEvidenceRepository;
 }
 
 declare module 'fastify' {
@@ -59,6 +62,7 @@ export default fp<ServicesOptions>(
       conversations,
       customers: new CustomerRepository(store.db, now),
       analytics: new AnalyticsRepository(store.db, now, (fn) => store.untracked(fn)),
+      learned: new LearnedEvidenceRepository(store.db, now),
     });
     app.decorate('transcript', new Transcript(conversations, bus, (fn) => store.afterCommit(fn)));
   },

@@ -208,6 +208,28 @@ function migration003Outbox(dialect: Dialect): Migration {
   };
 }
 
+// --- learned evidence (issue 11) ---
+/** Questions usage showed an article answers (a picked suggestion, an article an agent sent): extra training questions. */
+function migration002LearnedEvidence(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      const id = (col: any) => (dialect === 'postgres' ? col.primaryKey() : col.primaryKey().autoIncrement());
+      await db.schema.createTable('learned_questions')
+        .addColumn('id', autoId(dialect), id)
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('article_id', 'text', (c) => c.notNull())
+        .addColumn('question', 'text', (c) => c.notNull())
+        .addColumn('question_key', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('conversation_id', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('learned_questions_unique', ['locale', 'article_id', 'question_key'])
+        .execute();
+    },
+  };
+}
+// --- end learned evidence ---
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
@@ -215,6 +237,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '001_initial': migration001(dialect),
         '002_agent_disabled': migrationAgentDisabled(),
         '002_conversation_claims': migration002ConversationClaims,
+        '002_learned_evidence': migration002LearnedEvidence(dialect),
         '002_message_external_id': migration002MessageExternalId,
         '002_write_probe': migrationWriteProbe(),
         '003_outbox': migration003Outbox(dialect),

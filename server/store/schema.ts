@@ -164,6 +164,23 @@ export interface ArticleViewsTable {
   created_at: string;
 }
 
+// --- learned evidence (issue 11) ---
+/** A customer question that usage showed an article answers: the customer picked it, or an agent sent it. */
+export interface LearnedQuestionsTable {
+  id: Generated<number>;
+  locale: string;
+  article_id: string;
+  question: string;
+  /** lowercased, whitespace-collapsed question: the same question is learnt once per article */
+  question_key: string;
+  source: LearnedSource;
+  conversation_id: string | null;
+  created_at: string;
+}
+
+export type LearnedSource = 'customer_pick' | 'agent_insert';
+// --- end learned evidence ---
+
 export interface Database {
   outbox: OutboxTable;
   article_views: ArticleViewsTable;
@@ -177,6 +194,7 @@ export interface Database {
   agent_sessions: AgentSessionsTable;
   bot_state: BotStateTable;
   write_probe: WriteProbeTable;
+  learned_questions: LearnedQuestionsTable;
 }
 
 export type Conversation = Selectable<ConversationsTable>;

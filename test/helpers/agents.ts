@@ -10,6 +10,7 @@ export interface AgentClient {
   agentId: number;
   get(url: string): Promise<LightMyRequestResponse>;
   post(url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  delete(url: string): Promise<LightMyRequestResponse>;
 }
 
 export async function addAgent(app: FastifyInstance, login: string, name: string, password = 'correct horse', role: AgentRole = 'agent') {
@@ -55,6 +56,7 @@ export async function logIn(app: FastifyInstance, login: string, password = 'cor
     get: (url) => app.inject({ method: 'GET', url, headers: { cookie } }),
     post: (url, body, headers = {}) =>
       app.inject({ method: 'POST', url, headers: { cookie, 'x-csrf-token': csrfToken, ...headers }, ...(body !== undefined ? { payload: body as any } : {}) }),
+    delete: (url) => app.inject({ method: 'DELETE', url, headers: { cookie, 'x-csrf-token': csrfToken } }),
   };
 }
 

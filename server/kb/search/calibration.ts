@@ -1,8 +1,9 @@
 // Calibration that adapts to each knowledge base by itself: at index time, some articles are left out
 // entirely (their questions play the customer asking something the KB does not cover) and some
-// alternative questions of the others are held back (the customer asking something it does cover).
-// The answer threshold is the lowest at which four confident answers in five are right on this KB,
-// whatever its size or language; the suggest threshold is where offering three articles pays off.
+// alternative questions or titles of the others are held back (the customer asking something it does cover).
+// The answer threshold is the lowest at which 85 % of confident answers are right on this KB, whatever
+// its size or language, with a floor so that it never ends at "answer nothing"; leading with an article
+// and alternatives has a lower bar; the suggest threshold is where offering three articles pays off.
 import type { Article } from '../types.js';
 import type { Analyzer } from './analysis.js';
 import { Ranker, trainModel, type ModelSettings } from './model.js';
@@ -10,8 +11,26 @@ import { Ranker, trainModel, type ModelSettings } from './model.js';
 export interface Calibration {
   /** confidence at or above which the top hit is a confident answer */
   answerAt: number;
+  /** confidence at or above which the top hit is shown as the answer with one or two alternatives under it (web) */
+  alternativesAt?: number;
   /** confidence at or above which hits are worth suggesting */
   suggestAt: number;
+  /** what the calibration had to go on and which rule set the answer threshold (for logs and kb:eval) */
+  basis?: CalibrationBasis;
+}
+
+export interface CalibrationBasis {
+  /**
+   * precision: the lowest threshold at which confident answers are right often enough on held-out questions;
+   * floor: no threshold was precise enough, or the precise one answered too few, so the threshold answers
+   * a fixed share of the held-out questions; fallback: nothing to measure on (too few articles), the prior
+   */
+  rule: 'precision' | 'floor' | 'fallback';
+  /** held-out alternative questions and titles asked of models that had the rest of the article */
+  heldOutQuestions: number;
+  heldOutTitles: number;
+  /** questions and titles of left-out articles (playing questions the KB does not cover) */
+  outOfScope: number;
 }
 
 /** What the thresholds aim for; the same on every KB, whatever its size or language. */
@@ -21,15 +40,21 @@ export const CALIBRATION_TARGETS = {
    * of left-out articles as the off-topic share). A precision target measured more stable across
    * KBs than a cost trade-off, whose optimum is flat and jumps.
    */
-  answerPrecision: 0.8,
+  answerPrecision: 0.85,
   /** assumed share of questions the KB does not cover */
   outOfScopeShare: 0.3,
   /** a suggestion list without the right article costs this much against one with it */
   uselessSuggestionCost: 0.5,
+  /** the answer threshold never answers fewer than this share of the held-out questions */
+  answerFloor: 0.5,
+  /** share of "answer with alternatives" whose first article must be right */
+  alternativesPrecision: 0.6,
+  /** the alternatives threshold never leads with an article for fewer than this share of the held-out questions */
+  alternativesFloor: 0.75,
 };
 
-/** Used when the KB is too small to cross-validate (fewer than 4 articles with 2+ questions): bot/policy.ts's defaults. */
-export const FALLBACK_CALIBRATION: Calibration = { answerAt: 0.32, suggestAt: 0.16 };
+/** Used when the KB is too small to cross-validate (fewer than 5 articles): bot/policy.ts's defaults. */
+export const FALLBACK_CALIBRATION: Calibration = { answerAt: 0.32, alternativesAt: 0.24, suggestAt: 0.16, basis: { rule: 'fallback', heldOutQuestions: 0, heldOutTitles: 0, outOfScope: 0 } };
 
 export interface Observation {
   confidence: number;
@@ -38,6 +63,8 @@ export interface Observation {
   /** the expected article is among the first three */
   inTop3: boolean;
   outOfScope: boolean;
+  /** what was asked: a held-out alternative question, a held-out title, or a text of a left-out article */
+  kind?: 'question' | 'title' | 'unknown';
 }
 
 /** five folds: every article is left out once, and each question is held back about once */
@@ -47,30 +74,39 @@ const MAX_CALIBRATION_ARTICLES = 150;
 /** in-scope and out-of-scope questions asked per fold, each: a few hundred pin a threshold down */
 const MAX_QUESTIONS_PER_FOLD = 250;
 
-/** Cross-validates on the KB's own alternative questions and returns the observed confidences. */
+/**
+ * Cross-validates on the KB's own text and returns the observed confidences. Every article takes part:
+ * in each fold some of its alternative questions, or its title, are held back and asked of a model that
+ * learnt the rest of the article (its body included), so a KB with few or no alternative questions still
+ * has held-out questions to measure on.
+ */
 export function crossValidate(analyzer: Analyzer, articles: Article[], settings: ModelSettings, confidence: (ranker: Ranker, query: string) => { top: number[]; confidence: number }): Observation[] {
-  const usable = articles.filter((a) => a.questions.length >= 2);
-  if (usable.length < 4) return [];
-  const sample = usable.length > MAX_CALIBRATION_ARTICLES ? neighbourhoods(analyzer, usable, MAX_CALIBRATION_ARTICLES) : usable;
+  if (articles.length < FOLDS) return [];
+  const sample = articles.length > MAX_CALIBRATION_ARTICLES ? neighbourhoods(analyzer, articles, MAX_CALIBRATION_ARTICLES) : articles;
   const observations: Observation[] = [];
   for (let fold = 0; fold < FOLDS; fold++) {
     const unknown = sample.filter((_, i) => i % FOLDS === fold);
     const known = sample.filter((_, i) => i % FOLDS !== fold);
-    const heldOut: Array<{ text: string; label: number }> = [];
+    const heldOut: Array<{ text: string; label: number; kind: 'question' | 'title' }> = [];
     const trainingArticles = known.map((a, label) => {
       // hold back every third question (offset by fold), keep at least one to learn from
       const keep: string[] = [];
-      a.questions.forEach((q, i) => ((i + fold) % 3 === 0 && keep.length + (a.questions.length - i) > 1 ? heldOut.push({ text: q, label }) : keep.push(q)));
+      a.questions.forEach((q, i) => ((i + fold) % 3 === 0 && keep.length + (a.questions.length - i) > 1 ? heldOut.push({ text: q, label, kind: 'question' }) : keep.push(q)));
+      // the title too, in some folds: the article is then known by its questions, summary and body only
+      if ((label + fold) % 3 === 0 && a.title.trim()) {
+        heldOut.push({ text: a.title, label, kind: 'title' });
+        return { ...a, title: '', questions: keep };
+      }
       return { ...a, questions: keep };
     });
     const ranker = new Ranker(analyzer, trainModel(analyzer, trainingArticles, settings), settings);
     for (const q of evenly(heldOut, MAX_QUESTIONS_PER_FOLD)) {
       const { top, confidence: c } = confidence(ranker, q.text);
-      observations.push({ confidence: c, correct: top[0] === q.label, inTop3: top.slice(0, 3).includes(q.label), outOfScope: false });
+      observations.push({ confidence: c, correct: top[0] === q.label, inTop3: top.slice(0, 3).includes(q.label), outOfScope: false, kind: q.kind });
     }
     for (const text of evenly(unknown.flatMap((a) => [a.title, ...a.questions]), MAX_QUESTIONS_PER_FOLD)) {
       const { confidence: c } = confidence(ranker, text);
-      observations.push({ confidence: c, correct: false, inTop3: false, outOfScope: true });
+      observations.push({ confidence: c, correct: false, inTop3: false, outOfScope: true, kind: 'unknown' });
     }
   }
   return observations;
@@ -81,24 +117,37 @@ export function chooseThresholds(observations: Observation[], targets = CALIBRAT
   const inScope = observations.filter((o) => !o.outOfScope);
   const outOfScope = observations.filter((o) => o.outOfScope);
   if (inScope.length === 0 || outOfScope.length === 0) return FALLBACK_CALIBRATION;
+  const basis = (rule: CalibrationBasis['rule']): CalibrationBasis => ({
+    rule,
+    heldOutQuestions: inScope.filter((o) => o.kind !== 'title').length,
+    heldOutTitles: inScope.filter((o) => o.kind === 'title').length,
+    outOfScope: outOfScope.length,
+  });
   const candidates = [...new Set(observations.map((o) => o.confidence))].sort((a, b) => a - b);
   const share = (list: Observation[], t: number, pick: (o: Observation) => boolean) => list.filter((o) => o.confidence >= t && pick(o)).length / list.length;
   const p = targets.outOfScopeShare;
-  // the lowest threshold at which confident answers are still right often enough
-  let answerAt = 1;
-  for (const t of candidates) {
-    const right = (1 - p) * share(inScope, t, (o) => o.correct);
-    const wrong = (1 - p) * share(inScope, t, (o) => !o.correct) + p * share(outOfScope, t, () => true);
-    if (right > 0 && right / (right + wrong) >= targets.answerPrecision) {
-      answerAt = t;
-      break;
+  // the lowest threshold at which answers led by the top hit are still right often enough
+  const lowestPrecise = (precision: number): number | undefined => {
+    for (const t of candidates) {
+      const right = (1 - p) * share(inScope, t, (o) => o.correct);
+      const wrong = (1 - p) * share(inScope, t, (o) => !o.correct) + p * share(outOfScope, t, () => true);
+      if (right > 0 && right / (right + wrong) >= precision) return t;
     }
-  }
-  let suggestAt = answerAt;
+    return undefined;
+  };
+  // the floor: a threshold that answers at least this share of the held-out questions, so that a KB
+  // whose held-out questions are too few or too hard never ends at "answer nothing"
+  const floorAt = quantile(inScope.map((o) => o.confidence), 1 - targets.answerFloor);
+  const precise = lowestPrecise(targets.answerPrecision);
+  const rule: CalibrationBasis['rule'] = precise !== undefined && precise <= floorAt ? 'precision' : 'floor';
+  const answerAt = rule === 'precision' ? precise! : floorAt;
+  // leading with an article and offering alternatives is cheaper when wrong: a lower bar, with its own floor
+  const alternativesAt = Math.min(answerAt, lowestPrecise(targets.alternativesPrecision) ?? answerAt, quantile(inScope.map((o) => o.confidence), 1 - targets.alternativesFloor));
+  let suggestAt = alternativesAt;
   let bestSuggest = 0;
   for (const t of candidates) {
-    if (t > answerAt) break;
-    const below = (o: Observation) => o.confidence < answerAt;
+    if (t > alternativesAt) break;
+    const below = (o: Observation) => o.confidence < alternativesAt;
     const value =
       (1 - p) * (share(inScope, t, (o) => below(o) && o.inTop3) - targets.uselessSuggestionCost * share(inScope, t, (o) => below(o) && !o.inTop3)) -
       p * targets.uselessSuggestionCost * share(outOfScope, t, below);
@@ -107,7 +156,24 @@ export function chooseThresholds(observations: Observation[], targets = CALIBRAT
       suggestAt = t;
     }
   }
-  return { answerAt, suggestAt };
+  return { answerAt, alternativesAt, suggestAt, basis: basis(rule) };
+}
+
+/** The value below which a share q of the values lie (nearest rank). */
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)))];
+}
+
+/** One line for the start-up log and kb:eval: the thresholds, what they were measured on, and the rule. */
+export function describeCalibration(c: Calibration): string {
+  const b = c.basis;
+  const on = !b
+    ? 'no record of what they were measured on'
+    : b.rule === 'fallback'
+      ? 'too few articles to measure on, so the built-in prior'
+      : `measured on ${b.heldOutQuestions} held-out alternative questions, ${b.heldOutTitles} held-out titles and ${b.outOfScope} texts of left-out articles; rule: ${b.rule === 'precision' ? `lowest threshold with ${CALIBRATION_TARGETS.answerPrecision * 100} % right answers` : `floor (no precise threshold answered ${CALIBRATION_TARGETS.answerFloor * 100} % of the held-out questions)`}`;
+  return `answer at ${c.answerAt.toFixed(3)}, with alternatives at ${(c.alternativesAt ?? c.answerAt).toFixed(3)}, suggest at ${c.suggestAt.toFixed(3)} (${on})`;
 }
 
 /** Every n-th item, so that at most `count` remain. */

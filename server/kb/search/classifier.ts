@@ -66,8 +66,9 @@ export class SoftmaxClassifier {
     return candidates.map((article, k) => ({ article, probability: scores[k] })).sort((a, b) => b.probability - a.probability || a.article - b.article);
   }
 
-  static train(examples: SparseVector[], labels: number[], features: number, classes: number, options: TrainingOptions): SoftmaxClassifier {
-    const centroids = centroidIndex(examples, labels, features, classes);
+  static train(examples: SparseVector[], labels: number[], features: number, classes: number, options: TrainingOptions, exampleWeights?: number[]): SoftmaxClassifier {
+    const exampleWeight = Float64Array.from(examples, (_, i) => exampleWeights?.[i] ?? 1);
+    const centroids = centroidIndex(examples, labels, features, classes, (i) => exampleWeight[i]);
     const rivals = options.rivals !== undefined ? Math.min(classes - 1, options.rivals) : rivalCount(examples.reduce((sum, x) => sum + x.indices.length, 0), classes, options);
     // each example is contrasted with its own article first, then its rivals
     const candidates = examples.map((x, i) => [labels[i], ...(rivals === classes - 1 ? allClasses(classes, labels[i]) : nearestCentroids(x, centroids, classes, rivals, labels[i]))]);
@@ -122,9 +123,11 @@ export class SoftmaxClassifier {
         for (let c = 0; c < k; c++) if (scores[c] > max) max = scores[c];
         let sum = 0;
         for (let c = 0; c < k; c++) sum += scores[c] = Math.exp(scores[c] - max);
+        const weight = exampleWeight[i];
         for (let c = 0; c < k; c++) scores[c] /= sum;
-        loss -= Math.log(Math.max(scores[0], 1e-300));
+        loss -= weight * Math.log(Math.max(scores[0], 1e-300));
         scores[0] -= 1;
+        if (weight !== 1) for (let c = 0; c < k; c++) scores[c] *= weight;
         for (let j = 0, at = offsets[i]; j < x.indices.length; j++, at += k) {
           const v = x.values[j];
           for (let c = 0; c < k; c++) grad32[pairs[at + c]] += v * scores[c];
@@ -198,9 +201,9 @@ function find(sorted: Int32Array, from: number, to: number, value: number): numb
 }
 
 /** Each article's summed example vectors, normalised, as an inverted index by feature. */
-function centroidIndex(examples: SparseVector[], labels: number[], features: number, classes: number): CentroidIndex {
+function centroidIndex(examples: SparseVector[], labels: number[], features: number, classes: number, weightOf: (i: number) => number = () => 1): CentroidIndex {
   const rows: Array<Map<number, number>> = Array.from({ length: features }, () => new Map());
-  examples.forEach((x, i) => x.indices.forEach((f, j) => rows[f].set(labels[i], (rows[f].get(labels[i]) ?? 0) + x.values[j])));
+  examples.forEach((x, i) => x.indices.forEach((f, j) => rows[f].set(labels[i], (rows[f].get(labels[i]) ?? 0) + weightOf(i) * x.values[j])));
   const norms = new Float64Array(classes);
   for (const row of rows) for (const [c, v] of row) norms[c] += v * v;
   const centroidStart = new Int32Array(features + 1);

@@ -47,13 +47,15 @@ export interface BuildOptions {
    * several times faster than the calibration; `calibration` switches over when that is done.
    */
   provisionalCalibration?: Calibration;
+  /** questions usage tied to an article (picked suggestions, articles agents sent): learnt like alternative questions */
+  learned?: Array<{ articleId: string; question: string }>;
 }
 
 export async function buildLocaleIndex(locale: string, articles: Article[], options: BuildOptions = {}): Promise<LocaleIndex> {
   if (articles.length === 0) return { locale, calibration: { answerAt: 1, suggestAt: 1 }, source: 'empty', search: () => [], calibrated: Promise.resolve() };
   const input: TrainingInput = {
     locale,
-    articles: articles.map(searchableFields),
+    articles: withLearned(articles.map(searchableFields), options.learned ?? []),
     synonyms: options.synonyms ?? [],
     settings: { ...DEFAULT_SETTINGS, ...options.settings, features: { ...DEFAULT_SETTINGS.features, ...options.settings?.features } },
   };
@@ -88,20 +90,19 @@ export async function buildLocaleIndex(locale: string, articles: Article[], opti
   return searchable(locale, input, trained.model, trained.calibration, source);
 }
 
+/** The search function over a trained model (also used by the dev harnesses, without a worker). */
+export function buildRankerFor(input: TrainingInput, model: TrainedModel): (query: string, limit: number) => EngineHit[] {
+  const ranker = new Ranker(analyzerFor(input.locale, input.articles, input.synonyms), model, input.settings);
+  return (query, limit) =>
+    ranker
+      .rank(query)
+      .slice(0, Math.max(0, limit))
+      .map((r) => ({ id: model.ids[r.index], score: r.score, confidence: r.probability }));
+}
+
 function searchable(locale: string, input: TrainingInput, model: TrainedModel, calibration: Calibration, source: LocaleIndex['source']): LocaleIndex {
-  const ranker = new Ranker(analyzerFor(locale, input.articles, input.synonyms), model, input.settings);
-  return {
-    locale,
-    calibration,
-    source,
-    calibrated: Promise.resolve(),
-    search(query, limit) {
-      return ranker
-        .rank(query)
-        .slice(0, Math.max(0, limit))
-        .map((r) => ({ id: model.ids[r.index], score: r.score, confidence: r.probability }));
-    },
-  };
+  const search = buildRankerFor(input, model);
+  return { locale, calibration, source, calibrated: Promise.resolve(), search };
 }
 
 /**
@@ -121,6 +122,19 @@ function remember(key: string, training: Promise<TrainedLocale>): void {
 /** Only what search reads goes to the worker and into the cache key (not rendered HTML, paths or dates). */
 function searchableFields(a: Article): Article {
   return { ...a, body: '', html: '', path: '', updated: '', links: [] };
+}
+
+/** The articles with the learned questions added to their alternative questions (unknown articles and repeats left out). */
+export function withLearned(articles: Article[], learned: Array<{ articleId: string; question: string }>): Article[] {
+  if (learned.length === 0) return articles;
+  const extra = new Map<string, string[]>();
+  for (const { articleId, question } of learned) extra.set(articleId, [...(extra.get(articleId) ?? []), question]);
+  return articles.map((a) => {
+    const more = extra.get(a.id);
+    if (!more) return a;
+    const known = new Set(a.questions.map((q) => q.toLowerCase().trim()));
+    return { ...a, questions: [...a.questions, ...more.filter((q) => !known.has(q.toLowerCase().trim()))] };
+  });
 }
 
 /** Two threads: the model, and the cross-validation that calibrates it, are independent. */

@@ -3,6 +3,7 @@
 import fs from 'node:fs/promises';
 import { decide, type PolicyOptions } from '../../../bot/policy.js';
 import { createKnowledgeBase } from '../service.js';
+import type { Calibration, CalibrationBasis } from './calibration.js';
 
 export interface EvalQuestion {
   text: string;
@@ -23,6 +24,16 @@ export interface EvalSummary {
   outOfScopeDeclined: number;
   /** all questions answered confidently with a wrong article (or answered at all when out of scope) */
   wrongAnswers: number;
+  /** in-scope questions answered with alternatives, the leading article the expected one */
+  alternativesLedRight: number;
+  /** in-scope questions answered with alternatives, the expected article the leading one or an alternative */
+  alternativesContainRight: number;
+  /** all questions answered with alternatives whose leading article is wrong (any article when out of scope) */
+  alternativesLedWrong: number;
+  /** in-scope questions given suggestions that include the expected article */
+  suggestedRight: number;
+  /** share of all questions per decision kind */
+  decisions: Record<string, number>;
   msPerQuery: number;
 }
 
@@ -31,7 +42,7 @@ export interface EvalReport {
   inScope: number;
   outOfScope: number;
   buildMs: number;
-  calibration: Record<string, { answerAt: number; suggestAt: number } | undefined>;
+  calibration: Record<string, (Calibration & { basis?: CalibrationBasis }) | undefined>;
   /** expected -> answered article, most frequent first */
   confusions: Array<{ expected: string; answered: string; count: number }>;
   /** out-of-scope questions that got a confident answer */
@@ -59,14 +70,29 @@ export async function readQuestions(file: string): Promise<EvalQuestion[]> {
     });
 }
 
-export async function evaluate(options: { kbDir: string; questions: EvalQuestion[]; cacheDir?: string; policy?: PolicyOptions }): Promise<EvalReport> {
+export async function evaluate(options: {
+  kbDir: string;
+  questions: EvalQuestion[];
+  cacheDir?: string;
+  policy?: PolicyOptions;
+  /** learned evidence to build with (as if customers had picked these articles for these questions) */
+  learned?: Array<{ articleId: string; question: string; locale?: string }>;
+}): Promise<EvalReport> {
   const started = performance.now();
   const logger = {
     info() {},
     warn: (message: string) => console.error(message),
     error: (details: object, message: string) => console.error(message, details),
   };
-  const kb = await createKnowledgeBase({ kbDir: options.kbDir, publicUrl: 'http://localhost', watch: false, cacheDir: options.cacheDir, logger });
+  const learned = options.learned ?? [];
+  const kb = await createKnowledgeBase({
+    kbDir: options.kbDir,
+    publicUrl: 'http://localhost',
+    watch: false,
+    cacheDir: options.cacheDir,
+    logger,
+    learnedQuestions: async (locale) => learned.filter((l) => !l.locale || l.locale === locale),
+  });
   const buildMs = performance.now() - started;
   try {
     const problems = kb.problems().map((p) => `${p.file}:${p.line}: ${p.message}`);
@@ -80,6 +106,11 @@ export async function evaluate(options: { kbDir: string; questions: EvalQuestion
     let declined = 0;
     let wrong = 0;
     let searchMs = 0;
+    let ledRight = 0;
+    let containRight = 0;
+    let ledWrong = 0;
+    let suggestedRight = 0;
+    const decisions: Record<string, number> = { answer: 0, answer_with_alternatives: 0, suggest: 0, no_match: 0 };
     const confusions = new Map<string, number>();
     const answeredOutOfScope: EvalReport['answeredOutOfScope'] = [];
     for (const q of options.questions) {
@@ -88,9 +119,12 @@ export async function evaluate(options: { kbDir: string; questions: EvalQuestion
       const result = await kb.search(q.text, locale, { limit: 5 });
       const decision = decide(result, options.policy);
       searchMs += performance.now() - t0;
-      calibration[locale] ??= result.calibration;
+      calibration[locale] ??= { ...result.calibration!, basis: kb.calibrationBasis?.(locale) };
+      decisions[decision.kind]++;
       const ids = result.hits.map((h) => h.id);
       const answered = decision.kind === 'answer' ? decision.article : undefined;
+      const led = decision.kind === 'answer_with_alternatives' ? decision : undefined;
+      if (led && led.article.id !== q.expected) ledWrong++;
       if (q.expected === null) {
         outOfScope++;
         if (answered) {
@@ -102,6 +136,9 @@ export async function evaluate(options: { kbDir: string; questions: EvalQuestion
       inScope++;
       if (ids[0] === q.expected) top1++;
       if (ids.slice(0, 3).includes(q.expected)) top3++;
+      if (led?.article.id === q.expected) ledRight++;
+      if (led && [led.article, ...led.alternatives].some((a) => a.id === q.expected)) containRight++;
+      if (decision.kind === 'suggest' && decision.articles.some((a) => a.id === q.expected)) suggestedRight++;
       if (answered?.id === q.expected) answeredCorrect++;
       else if (answered) {
         wrong++;
@@ -118,6 +155,11 @@ export async function evaluate(options: { kbDir: string; questions: EvalQuestion
         answeredCorrect: ratio(answeredCorrect, inScope),
         outOfScopeDeclined: ratio(declined, outOfScope),
         wrongAnswers: ratio(wrong, options.questions.length),
+        alternativesLedRight: ratio(ledRight, inScope),
+        alternativesContainRight: ratio(containRight, inScope),
+        alternativesLedWrong: ratio(ledWrong, options.questions.length),
+        suggestedRight: ratio(suggestedRight, inScope),
+        decisions: Object.fromEntries(Object.entries(decisions).map(([k, n]) => [k, ratio(n, options.questions.length)])),
         msPerQuery: ratio(searchMs, options.questions.length),
       },
       inScope,

@@ -23,9 +23,16 @@ export interface ModelSettings {
   rivals?: number;
   exactIterations?: number;
   features: FeatureOptions;
+  /** weight of each sentence of the body and summary as a training example (title and questions: 1) */
+  sentenceWeight: number;
+  /**
+   * at most this many sentences of an article as examples (the first: an answer says the most at its start);
+   * bounds the training time on long articles (the bench KBs have at most 14, the sample KB 25)
+   */
+  maxSentences: number;
 }
 
-export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 10, warmStart: 10, lexicalWeight: 0.3, typoFrom: 0, budget: 8_000_000, minRivals: 5, features: DEFAULT_FEATURES };
+export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 10, warmStart: 10, lexicalWeight: 0.3, typoFrom: 0, budget: 8_000_000, minRivals: 5, features: DEFAULT_FEATURES, sentenceWeight: 1, maxSentences: 20 };
 
 export interface TrainedModel {
   ids: string[];
@@ -63,6 +70,44 @@ export function trainingTexts(article: Article): string[] {
   });
 }
 
+export interface TrainingExample {
+  text: string;
+  weight: number;
+}
+
+/** Sentences of a plain text: split at sentence ends, colons, semicolons and line breaks. */
+export function sentencesOf(text: string): string[] {
+  return text
+    .split(/(?<=[.!?;:])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => surfaceWords(s).length >= 2);
+}
+
+/**
+ * Everything an article says, as weighted examples for the classifier: title, alternative questions,
+ * tags and summary at full weight, and each sentence of the summary and body at `sentenceWeight`, so
+ * that an article with no alternative questions is still known by the words of its answer.
+ */
+export function trainingExamples(article: Article, settings: Pick<ModelSettings, 'sentenceWeight' | 'maxSentences'>): TrainingExample[] {
+  const seen = new Set<string>();
+  const examples: TrainingExample[] = [];
+  const add = (text: string, weight: number) => {
+    const key = surfaceWords(text).join(' ');
+    if (!key || seen.has(key)) return;
+    seen.add(key);
+    examples.push({ text, weight });
+  };
+  for (const text of trainingTexts(article)) add(text, 1);
+  const own = examples.length;
+  if (settings.sentenceWeight > 0) {
+    for (const text of [...sentencesOf(article.summary), ...sentencesOf(article.text)]) {
+      if (examples.length - own >= settings.maxSentences) break;
+      add(text, settings.sentenceWeight);
+    }
+  }
+  return examples;
+}
+
 export function lexicalDocument(analyzer: Analyzer, article: Article): LexicalDocument {
   const terms = (text: string) => analyzer.analyze(text).terms;
   return {
@@ -76,13 +121,13 @@ export function lexicalDocument(analyzer: Analyzer, article: Article): LexicalDo
 
 /** The rivals and training steps trainModel will use for these articles, without training (for cross-validation). */
 export function plannedTraining(analyzer: Analyzer, articles: Article[], settings: ModelSettings): { rivals: number; exactIterations: number } {
-  const features = articles.reduce((sum, a) => sum + trainingTexts(a).reduce((n, t) => n + featureCount(analyzer.analyze(t), settings.features), 0), 0);
+  const features = articles.reduce((sum, a) => sum + trainingExamples(a, settings).reduce((n, t) => n + featureCount(analyzer.analyze(t.text), settings.features), 0), 0);
   const rivals = rivalCount(features, articles.length, settings);
   return { rivals, exactIterations: iterationCount(features * (rivals + 1), settings.iterations) };
 }
 
 export function trainModel(analyzer: Analyzer, articles: Article[], settings: ModelSettings = DEFAULT_SETTINGS): TrainedModel {
-  const texts = articles.flatMap((a, label) => trainingTexts(a).map((t) => ({ text: analyzer.analyze(t), label })));
+  const texts = articles.flatMap((a, label) => trainingExamples(a, settings).map((t) => ({ text: analyzer.analyze(t.text), weight: t.weight, label })));
   const { space, vectors } = FeatureSpace.fit(texts.map((t) => t.text), settings.features);
   const classifier = SoftmaxClassifier.train(
     vectors,
@@ -90,6 +135,7 @@ export function trainModel(analyzer: Analyzer, articles: Article[], settings: Mo
     space.size,
     articles.length,
     { l2: settings.l2, iterations: settings.iterations, exactIterations: settings.exactIterations, warmStart: settings.warmStart, budget: settings.budget, minRivals: settings.minRivals, rivals: settings.rivals },
+    texts.map((t) => t.weight),
   );
   const lexical = LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)));
   return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toJSON() };
