@@ -338,7 +338,9 @@ export default fp(
             querystring: Type.Object({ token: Type.Optional(Type.String()), after: Type.Optional(Type.Integer({ minimum: 0 })) }),
           },
           preValidation: async (request, reply) => {
-            const conversation = await authorised(request, reply, (request.query as { token?: string }).token);
+            // preValidation runs before the schema: ?token=a&token=b arrives as an array, which is no token
+            const token = (request.query as { token?: unknown }).token;
+            const conversation = await authorised(request, reply, typeof token === 'string' ? token : undefined);
             if (conversation) (request as any).conversation = conversation;
           },
         },
