@@ -88,6 +88,10 @@ export interface Config {
     /** an SMS after this many quiet hours opens a new conversation */
     idleHours: number;
   };
+  // --- METRICS_TOKEN (issue 12) ---
+  /** bearer token for GET /metrics (Prometheus); unset = no /metrics route */
+  metricsToken: string | undefined;
+  // --- end METRICS_TOKEN ---
 }
 
 export interface TwilioConfig {
@@ -283,8 +287,18 @@ export function loadConfig(env: Env = process.env): Config {
     },
     trustProxy: trustProxy(env, 'TRUST_PROXY'),
     identityVerificationSecret: identitySecret(env, 'IDENTITY_VERIFICATION_SECRET'),
+    metricsToken: metricsToken(env, 'METRICS_TOKEN'),
   };
 }
+
+// --- METRICS_TOKEN (issue 12): the metrics name conversations' queue and outbox; no guessable token
+function metricsToken(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 16 || /\s/.test(raw)) throw new ConfigError(name, `must be at least 16 characters without spaces (e.g. openssl rand -hex 16), got ${raw.length} characters`);
+  return raw;
+}
+// --- end METRICS_TOKEN
 
 // a guessable secret would let anyone sign any user id: demand at least 32 characters
 function identitySecret(env: Env, name: string): string | undefined {

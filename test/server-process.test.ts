@@ -19,7 +19,10 @@ async function startServer(dataDir: string) {
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 25_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // a server that did not start in time must not outlive the test
+      reject(new Error(`server did not start:\n${output}`));
+    }, 25_000);
     const check = () => {
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) {

@@ -94,7 +94,8 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
       const expiresIn = Date.parse(session.expiresAt) - app.clock.now().getTime();
       const expiry = setTimeout(() => socket.close(4401, 'session expired'), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1)));
       const sessionKey = auth.sessionKey(request);
-      const stopWatchingSession = auth.onSessionEnd((ended) => ended === sessionKey && socket.close(4401, 'session ended'));
+      // ended sessions come over the bus: a logout, reset or disable on another instance closes this socket too
+      const stopWatchingSession = app.bus.onSessionsEnded((ended) => sessionKey !== undefined && ended.includes(sessionKey) && socket.close(4401, 'session ended'));
       if (sessionKey) liveSessions.set(socket, sessionKey);
       // the agent is present while a console is open; activity (typing, clicking) keeps them from going away
       const agentId = session.agent.id;

@@ -28,12 +28,18 @@ export default fp(
     const conversationState = new ConversationState(storage);
     const userState = new UserState(storage);
     const bot = new SupportBot({
-      knowledgeBase: app.kb,
+      // the bot reads no snippet: it never pays for one
+      knowledgeBase: { search: (query, locale, options) => app.kb.search(query, locale, { ...options, snippets: false }), locales: () => app.kb.locales() },
       handoff: app.handoff,
       clock: app.clock,
       conversationState,
       userState,
-      searchLog: { record: (event) => app.repos.analytics.recordSearch(event) },
+      searchLog: {
+        record: (event) => {
+          app.metrics.botDecisions.inc({ channel: event.channel, decision: event.decision ?? 'none' });
+          return app.repos.analytics.recordSearch(event);
+        },
+      },
       feedbackLog: { record: (event) => app.repos.analytics.recordFeedback(event) },
       learningLog: { record: (event) => app.repos.learned.record(event) },
       turnLog: { record: (turn) => app.repos.turns.record(turn), followUp: (id, f) => app.repos.turns.followUp(id, f) },
@@ -54,6 +60,7 @@ export default fp(
         publicUrl: app.config.publicUrl,
         bot,
         transcriptMiddleware: botTranscript,
+        turnLock: app.turnLock,
         onTurnError: (channel) => async (context, error) => {
           // a retried message that is already stored: nothing ran, the channel answers with the stored turn
           if (error instanceof DuplicateMessageError) throw error;
@@ -65,5 +72,5 @@ export default fp(
       }),
     );
   },
-  { name: 'bot', dependencies: ['services', 'kb', 'handoff'] },
+  { name: 'bot', dependencies: ['metrics', 'services', 'kb', 'handoff'] },
 );

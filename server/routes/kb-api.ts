@@ -106,7 +106,7 @@ export default fp(
 
     // anonymous: rate-limited per IP in a scope of its own
     await app.register(async (scope) => {
-      await limitFeedback(scope);
+      await limitFeedback(scope, 'feedback-api');
       const limited = scope.withTypeProvider<TypeBoxTypeProvider>();
       limited.post('/api/feedback', {
         schema: {

@@ -287,4 +287,11 @@ export class ConversationRepository {
       .execute();
     return new Map(rows.map((row) => [row.conversation_id, row.text]));
   }
+
+  /** Messages by id (the event bus of another process names them), in no particular order. */
+  async messagesByIds(ids: number[]): Promise<Message[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('messages').selectAll().where('id', 'in', ids).execute();
+    return rows.map(toMessage);
+  }
 }

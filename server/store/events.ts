@@ -22,10 +22,16 @@ export interface FeedbackInput {
 }
 
 export class AnalyticsRepository {
-  constructor(private readonly db: Kysely<Database>, private readonly now: () => string = () => new Date().toISOString()) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => string = () => new Date().toISOString(),
+    /** search events are analytics: no answer waits for their commit (Store.untracked) */
+    private readonly untracked: (fn: () => Promise<void>) => Promise<void> = (fn) => fn(),
+  ) {}
 
   async recordSearch(event: SearchEventInput): Promise<void> {
-    await this.db
+    await this.untracked(async () => {
+      await this.db
       .insertInto('search_events')
       .values({
         query: event.query.slice(0, 2000),
@@ -38,6 +44,7 @@ export class AnalyticsRepository {
         created_at: this.now(),
       })
       .execute();
+    });
   }
 
   async recordFeedback(feedback: FeedbackInput): Promise<void> {

@@ -120,6 +120,19 @@ function migration001(dialect: Dialect): Migration {
   };
 }
 
+// --- issue 12 (scale): rate-limit windows shared by every instance on one database
+const migration004ScaleRateWindows: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('rate_windows')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      // milliseconds since the epoch (bigint: larger than an int4)
+      .addColumn('started_at', 'bigint', (c) => c.notNull())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .execute();
+  },
+};
+// --- end issue 12
+
 // --- 002_message_external_id: a channel's or client's message id is stored once per conversation
 // (web: the widget's client message id; SMS: Twilio's MessageSid). NULLs are distinct in both dialects.
 const migration002MessageExternalId: Migration = {
@@ -358,6 +371,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '002_message_external_id': migration002MessageExternalId,
         '002_write_probe': migrationWriteProbe(),
         '003_outbox': migration003Outbox(dialect),
+        '004_scale_rate_windows': migration004ScaleRateWindows,
         '005_agent_locale': migration005AgentLocale,
         '005_canned_replies': migration005CannedReplies(dialect),
         '005_conversation_page_url': migration005ConversationPageUrl,

@@ -16,6 +16,7 @@ import { webDelivery } from '../../handoff/delivery.js';
 import { ChatMessage, customerVisible, toChatMessage } from './messages.js';
 import { newToken, tokenMatches } from './tokens.js';
 import { ConversationRateLimit } from './conversation-limit.js';
+import { rateLimitStore } from '../../limits/window-counter.js';
 
 const ErrorReply = Type.Object({ error: Type.String(), message: Type.String(), statusCode: Type.Integer() });
 const Status = Type.Union([Type.Literal('bot'), Type.Literal('queued'), Type.Literal('assigned'), Type.Literal('resolved')]);
@@ -41,7 +42,14 @@ export default fp(
     const adapter = app.inbound.adapter(WEB_CHANNEL);
     // agent and handoff messages reach the widget through the bus (the stream below): no delivery state
     app.deliveries.register(WEB_CHANNEL, webDelivery);
-    const perConversation = new ConversationRateLimit(app.config.chat.messagesPerMinute);
+    // keeps proxies from closing idle sockets: one sweep for all of them, no timer per socket (10,000 sockets)
+    const pinged = new Set<import('ws').WebSocket>();
+    const pingSweep = setInterval(() => {
+      for (const socket of pinged) if (socket.readyState === socket.OPEN) socket.ping();
+    }, 30_000);
+    pingSweep.unref();
+    app.addHook('onClose', async () => clearInterval(pingSweep));
+    const perConversation = new ConversationRateLimit(app.config.chat.messagesPerMinute, app.windowCounter);
 
     /** The conversation a request may use: 401 without a token, 404 for a wrong token or unknown id. */
     async function authorised(request: FastifyRequest, reply: FastifyReply, token: string | undefined): Promise<Conversation | undefined> {
@@ -128,6 +136,7 @@ export default fp(
         global: true,
         max: app.config.chat.requestsPerMinutePerIp,
         timeWindow: 60_000,
+        store: rateLimitStore(app.windowCounter, 'chat'),
         errorResponseBuilder: (_request, context) => ({
           statusCode: 429,
           error: 'Too Many Requests',
@@ -247,7 +256,7 @@ export default fp(
           if (conversation.status === 'resolved') {
             return fail(reply, 409, 'Conflict', 'This conversation is closed. Start a new one with POST /api/chat/conversations (send your visitorId).');
           }
-          const retryAfter = perConversation.take(conversation.id);
+          const retryAfter = await perConversation.take(conversation.id);
           if (retryAfter > 0) {
             reply.header('retry-after', String(retryAfter));
             return fail(reply, 429, 'Too Many Requests', `Too many messages in this conversation; try again in ${retryAfter} seconds.`);
@@ -333,7 +342,9 @@ export default fp(
             querystring: Type.Object({ token: Type.Optional(Type.String()), after: Type.Optional(Type.Integer({ minimum: 0 })) }),
           },
           preValidation: async (request, reply) => {
-            const conversation = await authorised(request, reply, (request.query as { token?: string }).token);
+            // preValidation runs before the schema: ?token=a&token=b arrives as an array, which is no token
+            const token = (request.query as { token?: unknown }).token;
+            const conversation = await authorised(request, reply, typeof token === 'string' ? token : undefined);
             if (conversation) (request as any).conversation = conversation;
           },
         },
@@ -359,10 +370,11 @@ export default fp(
           socket.on('close', unsubscribe);
           socket.on('error', unsubscribe);
           // keeps proxies from closing an idle socket
-          const keepAlive = setInterval(() => socket.ping(), 30_000);
-          socket.on('close', () => clearInterval(keepAlive));
+          pinged.add(socket);
+          socket.on('close', () => pinged.delete(socket));
           void (async () => {
             const current = await app.repos.conversations.get(conversation.id);
+            await app.store.durable(); // what is replayed must be committed
             send({ type: 'status', status: current?.status ?? conversation.status });
             if (replaying) {
               const missed = await app.repos.conversations.messages(conversation.id, { afterSeq: lastSeq });

@@ -664,6 +664,8 @@ function connect() {
   socket.addEventListener('close', (event) => {
     document.body.dataset.live = 'false';
     if (event.code === 4401) return location.assign('/agent/login');
+    // 1012: the server restarts (a deploy): reconnect soon, to another instance; opening again reloads the queue
+    if (event.code === 1012) return void setTimeout(connect, 100 + Math.random() * 900);
     retry = Math.min(retry + 1, 6);
     setTimeout(connect, 500 * 2 ** retry);
   });
