@@ -21,7 +21,7 @@ import type {
 import { decide as defaultDecide, type Decision, type PolicyOptions } from './policy.js';
 import { understand, detectLocale, Actions, type Intent } from './understanding.js';
 import { stringsFor } from './strings.js';
-import { renderAnswer, renderHandoff, renderSuggestions, renderText, renderWaitingAnswer } from './replies/index.js';
+import { renderAnswer, renderHandoff, renderSuggestions, renderText, renderWaitingAnswer, showsAlternativesWithAnswer } from './replies/index.js';
 import { alreadyQueued, withTheTeam } from './replies/handoff-words.js';
 import { looksLikeSupportQuestion, nextSuggestions } from './hand-over-rules.js';
 
@@ -241,13 +241,16 @@ export class SupportBot extends ActivityHandler {
     await this.recordTurn(context, locale, intent.text, decision, data, top?.score ?? null);
     data.nextSuggestions = top ? nextSuggestions(result, top.id, this.deps.options.policyOptions).map(articleRef) : [];
     if (decision.kind === 'answer') return this.answer(context, data, locale, articleRef(decision.article));
-    if (decision.kind === 'answer_with_alternatives') {
+    const channel = context.activity.channelId;
+    if (decision.kind === 'answer_with_alternatives' && showsAlternativesWithAnswer(channel)) {
       await this.answer(context, data, locale, articleRef(decision.article), decision.alternatives.map(articleRef));
       data.suggestedFor = intent.text;
       return;
     }
-    if (decision.kind === 'suggest') {
-      data.suggested = decision.articles.slice(0, 3).map(articleRef);
+    if (decision.kind === 'suggest' || decision.kind === 'answer_with_alternatives') {
+      // SMS and voice: one uncertain best article with its alternatives becomes a short numbered choice, best first
+      const candidates = decision.kind === 'suggest' ? decision.articles : [decision.article, ...decision.alternatives];
+      data.suggested = candidates.slice(0, 3).map(articleRef);
       data.suggestedFor = intent.text;
       this.offered(data, data.suggested);
       return this.send(context, renderSuggestions(context.activity.channelId, data.suggested, locale));

@@ -341,9 +341,10 @@ function twilioConfig(env: Env): TwilioConfig | null {
   };
 }
 
+/** One model cache for all tests on this machine (apps and spawned server processes): each KB is trained once, not once per test. */
+export const TEST_KB_CACHE_DIR = path.join(os.tmpdir(), 'support-desk-test-kb-cache');
+
 /** A config for tests: defaults, with a temp data dir and whatever the test overrides. */
 export function testConfig(overrides: Env = {}): Config {
-  // one model cache for all tests on this machine: each KB is trained once, not once per test app
-  const kbCache = path.join(os.tmpdir(), 'support-desk-test-kb-cache');
-  return loadConfig({ LOG_LEVEL: 'silent', KB_WATCH: 'false', LOG_PRETTY: 'false', KB_CACHE_DIR: kbCache, ...overrides });
+  return loadConfig({ LOG_LEVEL: 'silent', KB_WATCH: 'false', LOG_PRETTY: 'false', KB_CACHE_DIR: TEST_KB_CACHE_DIR, ...overrides });
 }
