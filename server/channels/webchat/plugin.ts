@@ -15,6 +15,8 @@ import { WEB_CHANNEL } from './webchat-adapter.js';
 import { webDelivery } from '../../handoff/delivery.js';
 import { ChatMessage, customerVisible, toChatMessage } from './messages.js';
 import { newToken, tokenMatches } from './tokens.js';
+import { CustomerSockets } from './customer-sockets.js';
+import { ResumeTokens } from '../email/resume-tokens.js';
 import { ConversationRateLimit } from './conversation-limit.js';
 
 const ErrorReply = Type.Object({ error: Type.String(), message: Type.String(), statusCode: Type.Integer() });
@@ -35,6 +37,13 @@ function fail(reply: FastifyReply, statusCode: number, error: string, message: s
 
 const NOT_FOUND = 'No conversation with this id and token.';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** issue 13 (email): the widget sockets open per conversation, and when each customer was last seen */
+    customerSockets: CustomerSockets;
+  }
+}
+
 export default fp(
   async (app) => {
     // the turn machinery (customer, conversation, bot turn in order) is every channel's: app.inbound
@@ -42,6 +51,9 @@ export default fp(
     // agent and handoff messages reach the widget through the bus (the stream below): no delivery state
     app.deliveries.register(WEB_CHANNEL, webDelivery);
     const perConversation = new ConversationRateLimit(app.config.chat.messagesPerMinute);
+    // issue 13 (email): who is still connected, and the links in reply e-mails
+    app.decorate('customerSockets', new CustomerSockets(app.store.db, () => app.clock.now()));
+    const resumeTokens = new ResumeTokens(app.store.db, () => app.clock.now());
 
     /** The conversation a request may use: 401 without a token, 404 for a wrong token or unknown id. */
     async function authorised(request: FastifyRequest, reply: FastifyReply, token: string | undefined): Promise<Conversation | undefined> {
@@ -50,7 +62,8 @@ export default fp(
         return undefined;
       }
       const conversation = await app.repos.conversations.get((request.params as { id: string }).id);
-      if (!conversation || conversation.channel !== WEB_CHANNEL || !tokenMatches(token, conversation.token_hash)) {
+      // the widget's token, or the resume token of a reply e-mail's link (which opens this conversation only)
+      if (!conversation || conversation.channel !== WEB_CHANNEL || !(tokenMatches(token, conversation.token_hash) || (await resumeTokens.opens(conversation.id, token)))) {
         fail(reply, 404, 'Not Found', NOT_FOUND);
         return undefined;
       }
@@ -358,8 +371,15 @@ export default fp(
           const unsubscribe = app.bus.subscribe(conversation.id, (event) => (replaying ? pending.push(event) : forward(event)));
           socket.on('close', unsubscribe);
           socket.on('error', unsubscribe);
+          // the customer is here: no reply e-mail while a socket is open (seen refreshed with the keep-alive)
+          const seenFailed = (err: unknown) => request.log.warn({ err }, 'chat stream: could not record the customer as seen');
+          void app.customerSockets.connected(conversation.id).catch(seenFailed);
+          socket.on('close', () => void app.customerSockets.disconnected(conversation.id).catch(seenFailed));
           // keeps proxies from closing an idle socket
-          const keepAlive = setInterval(() => socket.ping(), 30_000);
+          const keepAlive = setInterval(() => {
+            socket.ping();
+            void app.customerSockets.seen(conversation.id).catch(seenFailed);
+          }, 30_000);
           socket.on('close', () => clearInterval(keepAlive));
           void (async () => {
             const current = await app.repos.conversations.get(conversation.id);
