@@ -2,26 +2,13 @@
 // client, and a real SMTP server on loopback (smtp-server) that records what arrives.
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
+import { mimePart, plainText, startSmtp as startLoopbackSmtp, type LoopbackSmtp } from './helpers/smtp.js';
 import type { FastifyInstance } from 'fastify';
 import { appsPerTest, type MovableClock } from './helpers/app.js';
 import { addAgent, agentOnline, logIn, type AgentClient } from './helpers/agents.js';
 
 const MONDAY_MORNING = new Date('2026-11-23T09:00:00Z');
 const PUBLIC_URL = 'https://support.example.com';
-
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-interface LoopbackSmtp {
-  url: string;
-  received: Received[];
-  /** answers the next DATA commands with these SMTP errors, in order (then accepts) */
-  refuse: Array<{ code: number; text: string }>;
-  close(): Promise<void>;
-}
 
 const servers: LoopbackSmtp[] = [];
 const sockets: WebSocket[] = [];
@@ -30,44 +17,11 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function startSmtp(): Promise<LoopbackSmtp> {
-  const received: Received[] = [];
-  const refuse: LoopbackSmtp['refuse'] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream: SMTPServerDataStream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const refusal = refuse.shift();
-        if (refusal) return callback(Object.assign(new Error(refusal.text), { responseCode: refusal.code }));
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.server.address() as { port: number }).port;
-  const smtp: LoopbackSmtp = { url: `smtp://127.0.0.1:${port}`, received, refuse, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-  servers.push(smtp);
-  return smtp;
-}
-
-/** A part (text/plain or text/html) of a MIME message, quoted-printable decoded. */
-function mimePart(raw: string, type: 'plain' | 'html'): string {
-  const part = new RegExp(`Content-Type: text\\/${type}[^\\r\\n]*\\r?\\n(?:[^\\r\\n]+\\r?\\n)*\\r?\\n([\\s\\S]*?)\\r?\\n--`, 'i').exec(raw)![1];
-  const bytes = part.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex) => String.fromCharCode(parseInt(hex, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
-
-const plainText = (raw: string) => mimePart(raw, 'plain');
-
 const startAt = appsPerTest({ INITIAL_ADMIN_PASSWORD: 'x', PUBLIC_URL, EMAIL_FROM: 'Support <support@example.com>' });
 
 async function setup(): Promise<{ app: FastifyInstance; clock: MovableClock; smtp: LoopbackSmtp; anna: AgentClient; base: string }> {
-  const smtp = await startSmtp();
+  const smtp = await startLoopbackSmtp();
+  servers.push(smtp);
   const { app, clock } = await startAt(MONDAY_MORNING, { SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: '5' });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address() as { port: number };
