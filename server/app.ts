@@ -28,6 +28,7 @@ import webchat from './channels/webchat/plugin.js';
 import bot from './plugins/bot.js';
 import handoff from './handoff/plugin.js';
 import outbox from './outbox/plugin.js';
+import emailReplies from './channels/email/plugin.js';
 import twilioChannels from './channels/twilio/plugin.js';
 import shortLinks from './routes/short-links.js';
 import insightsRecording from './insights/recording.js';
@@ -155,6 +156,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(bot);
   await app.register(webchat);
   await app.register(twilioChannels);
+  await app.register(emailReplies);
   await app.register(shortLinks);
   await app.register(insightsRecording);
 

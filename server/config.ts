@@ -78,6 +78,16 @@ export interface Config {
   // --- Twilio SMS and voice (twilio issue)
   /** null while TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER are not all set: the channels are off */
   twilio: TwilioConfig | null;
+  // --- e-mail replies (issue 13)
+  email: {
+    /** SMTP_URL: where replies go out by e-mail; null = e-mail off */
+    smtpUrl: string | null;
+    /** EMAIL_FROM: the sender address of those e-mails */
+    from: string;
+    /** EMAIL_AFTER_IDLE_MINUTES: a customer without a widget socket this long gets agent replies by e-mail too */
+    afterIdleMinutes: number;
+  };
+  // --- end e-mail replies
   // --- waiting customers (issue 13)
   waiting: {
     /** AGENT_AWAY_AFTER_MINUTES: an agent with the console open but idle this long counts as away */
@@ -277,6 +287,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     // --- Twilio SMS and voice (twilio issue)
     twilio: twilioConfig(env),
+    // --- e-mail replies (issue 13)
+    email: emailConfig(env, publicUrl),
+    // --- end e-mail replies
     // --- waiting customers (issue 13)
     waiting: {
       agentAwayAfterMinutes: integer(env, 'AGENT_AWAY_AFTER_MINUTES', 10, 1, 24 * 60),
@@ -307,6 +320,26 @@ function identitySecret(env: Env, name: string): string | undefined {
   if (raw.length < 32) throw new ConfigError(name, `must be at least 32 characters long (e.g. openssl rand -hex 32), got ${raw.length}`);
   return raw;
 }
+
+// --- e-mail replies (issue 13)
+function emailConfig(env: Env, publicUrl: string): Config['email'] {
+  const raw = env.SMTP_URL || null;
+  if (raw) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError('SMTP_URL', 'must be a URL such as smtp://user:password@mail.example.com:587');
+    }
+    if (!['smtp:', 'smtps:'].includes(url.protocol)) throw new ConfigError('SMTP_URL', `must start with smtp:// or smtps://, got "${url.protocol}//"`);
+  }
+  const from = env.EMAIL_FROM || `support@${new URL(publicUrl).hostname}`;
+  if (!/^[^\s<>@]+@[^\s<>@]+$/.test(from) && !/^[^<>]*<[^\s<>@]+@[^\s<>@]+>$/.test(from)) {
+    throw new ConfigError('EMAIL_FROM', `must be an e-mail address, e.g. support@example.com or "Support <support@example.com>", got "${from}"`);
+  }
+  return { smtpUrl: raw, from, afterIdleMinutes: integer(env, 'EMAIL_AFTER_IDLE_MINUTES', 5, 0, 24 * 60) };
+}
+// --- end e-mail replies
 
 // --- Twilio SMS and voice (twilio issue)
 const TWILIO_REQUIRED = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER'] as const;

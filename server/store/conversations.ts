@@ -93,6 +93,7 @@ export class ConversationRepository {
       resolved_at: null,
       channel_address: input.channelAddress ?? null,
       page_url: input.pageUrl ?? null,
+      customer_seen_at: null,
     };
     await this.db.insertInto('conversations').values(row).execute();
     return row;

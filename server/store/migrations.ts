@@ -360,6 +360,21 @@ const migrationPresence: Migration = {
   },
 };
 
+// --- 2026-11-30-email (issue 13): replies by e-mail to a customer who left. When the customer's widget
+// socket was last seen (shared by every instance), and the resume tokens an e-mail's link carries
+// (only their sha256, each for one conversation).
+const migrationEmailReplies: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('conversations').addColumn('customer_seen_at', 'text').execute();
+    await db.schema.createTable('resume_tokens')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+// --- end 2026-11-30-email
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
@@ -377,6 +392,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '005_conversation_page_url': migration005ConversationPageUrl,
         '006_bot_turns': migration006BotTurns(dialect),
         '007_agent_presence': migrationPresence,
+        '2026-11-30-email': migrationEmailReplies,
       };
     },
   };

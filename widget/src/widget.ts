@@ -2,6 +2,7 @@
 // Messages are placed by their server seq; the customer's own message shows at once and is matched
 // with its stored copy when that arrives (socket, poll or history), so nothing shows twice.
 import { ApiError, ChatApi, type ChatMessage, type Choice, type ConversationStatus, type LiveEvent, type Session } from './api.js';
+import { takeResumeLink } from './resume-link.js';
 import { h, icon, ICONS, linkified, safeUrl } from './dom.js';
 import type { Locale, Strings } from './i18n.js';
 import { LiveUpdates } from './live.js';
@@ -244,6 +245,9 @@ export class ChatWidget {
   // ---- conversation lifecycle -------------------------------------------------------------
 
   private async restore(): Promise<void> {
+    // issue 13 (email): a reply e-mail's link reopens its conversation here
+    const linked = takeResumeLink();
+    if (linked) this.saved.saveConversation({ ...linked, open: true, userId: this.options.user?.id });
     const saved = this.saved.conversation();
     if (!saved) return;
     // another user signed in on this browser (or signed out): their conversation is not this user's to see

@@ -15,6 +15,8 @@ import { WEB_CHANNEL } from './webchat-adapter.js';
 import { webDelivery } from '../../handoff/delivery.js';
 import { ChatMessage, customerVisible, toChatMessage } from './messages.js';
 import { newToken, tokenMatches } from './tokens.js';
+import { CustomerSockets } from './customer-sockets.js';
+import { ResumeTokens } from '../email/resume-tokens.js';
 import { ConversationRateLimit } from './conversation-limit.js';
 import { rateLimitStore } from '../../limits/window-counter.js';
 
@@ -36,16 +38,33 @@ function fail(reply: FastifyReply, statusCode: number, error: string, message: s
 
 const NOT_FOUND = 'No conversation with this id and token.';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** issue 13 (email): the widget sockets open per conversation, and when each customer was last seen */
+    customerSockets: CustomerSockets;
+  }
+}
+
 export default fp(
   async (app) => {
     // the turn machinery (customer, conversation, bot turn in order) is every channel's: app.inbound
     const adapter = app.inbound.adapter(WEB_CHANNEL);
     // agent and handoff messages reach the widget through the bus (the stream below): no delivery state
     app.deliveries.register(WEB_CHANNEL, webDelivery);
-    // keeps proxies from closing idle sockets: one sweep for all of them, no timer per socket (10,000 sockets)
-    const pinged = new Set<import('ws').WebSocket>();
+    // issue 13 (email): who is still connected, and the links in reply e-mails
+    app.decorate('customerSockets', new CustomerSockets(app.store.db, () => app.clock.now()));
+    const resumeTokens = new ResumeTokens(app.store.db, () => app.clock.now());
+    // keeps proxies from closing idle sockets and marks their customers as still here: one sweep for all of
+    // them, no timer per socket (10,000 sockets), one UPDATE per 500 conversations
+    const pinged = new Map<import('ws').WebSocket, string>();
     const pingSweep = setInterval(() => {
-      for (const socket of pinged) if (socket.readyState === socket.OPEN) socket.ping();
+      const present = new Set<string>();
+      for (const [socket, conversationId] of pinged) {
+        if (socket.readyState !== socket.OPEN) continue;
+        socket.ping();
+        present.add(conversationId);
+      }
+      if (present.size) void app.customerSockets.seenAll([...present]).catch((err) => app.log.warn({ err }, 'chat stream: could not record customers as seen'));
     }, 30_000);
     pingSweep.unref();
     app.addHook('onClose', async () => clearInterval(pingSweep));
@@ -58,7 +77,8 @@ export default fp(
         return undefined;
       }
       const conversation = await app.repos.conversations.get((request.params as { id: string }).id);
-      if (!conversation || conversation.channel !== WEB_CHANNEL || !tokenMatches(token, conversation.token_hash)) {
+      // the widget's token, or the resume token of a reply e-mail's link (which opens this conversation only)
+      if (!conversation || conversation.channel !== WEB_CHANNEL || !(tokenMatches(token, conversation.token_hash) || (await resumeTokens.opens(conversation.id, token)))) {
         fail(reply, 404, 'Not Found', NOT_FOUND);
         return undefined;
       }
@@ -369,8 +389,12 @@ export default fp(
           const unsubscribe = app.bus.subscribe(conversation.id, (event) => (replaying ? pending.push(event) : forward(event)));
           socket.on('close', unsubscribe);
           socket.on('error', unsubscribe);
+          // the customer is here: no reply e-mail while a socket is open (seen refreshed with the keep-alive)
+          const seenFailed = (err: unknown) => request.log.warn({ err }, 'chat stream: could not record the customer as seen');
+          void app.customerSockets.connected(conversation.id).catch(seenFailed);
+          socket.on('close', () => void app.customerSockets.disconnected(conversation.id).catch(seenFailed));
           // keeps proxies from closing an idle socket
-          pinged.add(socket);
+          pinged.set(socket, conversation.id);
           socket.on('close', () => pinged.delete(socket));
           void (async () => {
             const current = await app.repos.conversations.get(conversation.id);

@@ -533,7 +533,7 @@ function renderMessage(m: AgentMessage): HTMLElement {
   if (m.decision) tags.push(t.decision(m.decision));
   if (m.feedback) tags.push(m.feedback === 'helpful' ? t.saidHelped : t.saidNotHelped);
   else if (m.action) tags.push(t.pressed(m.action));
-  if (m.deliveryState) tags.push(t.delivery(m.deliveryState, m.deliveryError ?? ''));
+  if (m.deliveryState) tags.push((m.deliveredBy === 'email' ? t.emailDelivery : t.delivery)(m.deliveryState, m.deliveryError ?? ''));
   if (m.input) tags.push(m.input.kind === 'speech' ? t.spoken(m.input.confidence !== undefined ? `${Math.round(m.input.confidence * 100)}%` : '') : t.keypad);
   if (tags.length) item.append(el('p', { className: 'tags' }, tags.join(' · ')));
   return item;
