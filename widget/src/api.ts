@@ -76,6 +76,11 @@ export class ChatApi {
     return this.call<unknown>('POST', this.path(session, '/rating'), session.token, comment ? { stars, comment } : { stars });
   }
 
+  /** The article's body as HTML the server has sanitised (the help center renders the same). */
+  article(id: string, locale: string) {
+    return this.call<{ html: string }>('GET', `/api/articles/${encodeURIComponent(id)}?locale=${encodeURIComponent(locale)}`);
+  }
+
   /** The server replays messages after `after` first, then sends live events (and the status on connect). */
   streamUrl(session: Session, after: number): string {
     return this.base.replace(/^http/, 'ws') + this.path(session, `/stream?token=${encodeURIComponent(session.token)}&after=${after}`);

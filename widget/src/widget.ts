@@ -573,6 +573,7 @@ export class ChatWidget {
             { class: 'card' },
             h('h3', {}, article.title),
             article.summary ? h('p', {}, article.summary) : null,
+            typeof article.id === 'string' ? this.expander(article.id, article.title) : null,
             href ? h('a', { href, target: '_blank', rel: 'noopener' }, t.readArticle, h('span', { class: 'sr' }, `: ${article.title}`), icon(...ICONS.arrow)) : null,
           ),
         );
@@ -582,6 +583,41 @@ export class ChatWidget {
     this.appendChoices(element, message.suggestions, 'suggest', t.suggestions);
     this.appendChoices(element, message.quickReplies, 'quick', t.quickReplies);
     return element;
+  }
+
+  /** "Read more": the article's full body, fetched once and shown inside the card. */
+  private expander(id: string, title: string): DocumentFragment {
+    const t = this.t;
+    const full = h('div', { class: 'article', hidden: true });
+    const label = h('span', {}, t.readMore);
+    const toggle = h('button', { type: 'button', class: 'more', 'aria-expanded': 'false' }, label, h('span', { class: 'sr' }, `: ${title}`));
+    let loaded = false;
+    toggle.addEventListener('click', async () => {
+      const opening = full.hidden;
+      if (opening && !loaded) {
+        toggle.disabled = true;
+        try {
+          const { html } = await this.api.article(id, this.options.locale);
+          // sanitised by the server (the help center shows the same HTML); only this string goes through innerHTML
+          full.innerHTML = html;
+          full.querySelectorAll('a').forEach((link) => {
+            link.target = '_blank';
+            link.rel = 'noopener noreferrer';
+          });
+          loaded = true;
+        } catch {
+          full.textContent = t.unreachable;
+        } finally {
+          toggle.disabled = false;
+        }
+      }
+      full.hidden = !opening;
+      toggle.setAttribute('aria-expanded', String(opening));
+      label.textContent = opening ? t.readLess : t.readMore;
+    });
+    const fragment = document.createDocumentFragment();
+    fragment.append(full, toggle);
+    return fragment;
   }
 
   private appendChoices(element: HTMLElement, choices: Choice[] | undefined, kind: string, label: string): void {
