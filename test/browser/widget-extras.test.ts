@@ -72,4 +72,43 @@ describe('the widget: article cards, times, earlier conversations', { timeout: 6
     const response = await fetch(`${suite.server.baseUrl}/api/articles/delivery-times?locale=de`, { headers: { origin: 'https://shop.example' } });
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
   });
+
+  it('shows each message with its time (HH:MM, the customer\'s clock) from when the server stored it', async () => {
+    const { widget } = await openWidget();
+    await send(widget, 'Hallo zusammen');
+    const own = widget.locator('.log > .msg.customer', { hasText: 'Hallo zusammen' });
+    await own.waitFor();
+    const greeting = widget.locator('.log > .msg.bot').first();
+    const stored = (await suite.server.app.repos.conversations.messages(await conversationOf(widget), { afterSeq: 0 }))[0]!;
+    const expected = new Date(stored.createdAt).toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' });
+    expect(await greeting.locator('time').innerText()).toBe(expected);
+    expect(await own.locator('time').innerText()).toMatch(/^\d{2}:\d{2}$/);
+  });
+
+  it('after a resolve, keeps the earlier conversation visible and read-only above the new one', async () => {
+    const { page, widget } = await openWidget();
+    await send(widget, 'Ich möchte bitte mit einem Mitarbeiter sprechen');
+    await widget.locator('.msg.system', { hasText: /Position \d+ der Warteschlange/ }).waitFor();
+    const before = await conversationOf(widget);
+    await suite.server.app.handoff.resolve(before, anna);
+    await widget.locator('form.rating').waitFor();
+
+    await send(widget, 'Wie lange ist die Lieferzeit nach Österreich?');
+    await widget.locator('.log > .msg.bot', { hasText: /Lieferung|Meinten Sie/ }).waitFor();
+    expect(await conversationOf(widget)).not.toBe(before);
+    const earlier = widget.getByRole('group', { name: 'Früheres Gespräch' });
+    expect(await earlier.locator('.divider').innerText()).toBe('Früheres Gespräch');
+    expect(await earlier.innerText()).toContain('Ich möchte bitte mit einem Mitarbeiter sprechen');
+    // nothing in it can be answered any more
+    expect(await earlier.locator('.choices').count()).toBe(0);
+    // above the new conversation, which starts with its own greeting
+    const order = await widget.locator('.log > *').evaluateAll((children) => children.map((child) => child.className));
+    expect(order[0]).toBe('earlier');
+    expect(await widget.locator('.log > .msg').first().innerText()).toContain('Hallo! Ich bin der virtuelle Assistent.');
+    await page.screenshot({ path: '/work/wt/notes/screens/widgetx-earlier-1280.png' }).catch(() => {});
+  });
 });
+
+async function conversationOf(widget: Locator): Promise<string> {
+  return widget.page().evaluate(() => JSON.parse(Object.entries(localStorage).find(([key]) => key.startsWith('supportdesk:conversation:'))![1]).conversationId);
+}

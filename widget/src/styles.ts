@@ -62,6 +62,11 @@ a{color:var(--accent)}
 .bubble{max-width:82%;padding:10px 14px;border-radius:18px 18px 18px 6px;background:var(--bubble);white-space:pre-wrap;overflow-wrap:anywhere}
 .customer .bubble{background:var(--accent);color:#fff;border-radius:18px 18px 6px 18px}
 .customer .bubble a{color:#fff}
+.earlier{display:flex;flex-direction:column;gap:inherit;opacity:.8}
+.divider{display:flex;align-items:center;gap:8px;margin:0 0 4px;font-size:12px;font-weight:600;color:var(--muted)}
+.divider::after{content:'';flex:1;border-top:1px solid var(--line)}
+.earlier+.msg{margin-top:6px;padding-top:12px;border-top:1px dashed var(--line)}
+.time{margin:2px 6px 0;font-size:11px;color:var(--muted);font-variant-numeric:tabular-nums}
 .who{margin:0 0 3px 4px;font-size:12px;font-weight:600;color:var(--muted)}
 .system{align-items:center;text-align:center}
 .system .note{max-width:92%;margin:2px 0;padding:7px 12px;font-size:13px;line-height:1.4;color:var(--muted);background:#f8fafc;border:1px solid var(--line);border-radius:12px;white-space:pre-wrap}

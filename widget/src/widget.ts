@@ -294,8 +294,12 @@ export class ChatWidget {
     return this.starting;
   }
 
-  /** Drops the current conversation (resolved, or no longer valid) and clears the panel. */
-  private forget(): void {
+  /**
+   * Drops the current conversation (resolved, or no longer valid) and clears the panel. After a resolve the
+   * transcript stays above the new one, read-only, under "Earlier conversation" (until the page is left).
+   */
+  private forget(keepTranscript = false): void {
+    const earlier = keepTranscript ? this.earlierTranscript() : null;
     this.live?.stop();
     this.live = undefined;
     this.session = undefined;
@@ -304,8 +308,22 @@ export class ChatWidget {
     this.lastSeq = 0;
     this.unconfirmed = [];
     this.agentName = undefined;
-    this.log.replaceChildren();
+    this.log.replaceChildren(...(earlier ? [earlier] : []));
     this.setStatus('bot');
+  }
+
+  /** The log's messages moved into one read-only block (earlier blocks stay first); null when there is nothing to keep. */
+  private earlierTranscript(): HTMLElement | null {
+    const messages = [...this.log.children].filter((child) => !child.classList.contains('earlier'));
+    if (!messages.some((child) => child.classList.contains('msg') && !child.classList.contains('pending'))) return null;
+    const block = this.log.querySelector<HTMLElement>(':scope > .earlier') ?? h('div', { class: 'earlier', role: 'group', 'aria-label': this.t.earlier }, h('p', { class: 'divider' }, this.t.earlier));
+    block.dataset.key = '-1';
+    // read-only: its quick replies and retries belong to a closed conversation (cards still expand)
+    for (const message of messages) {
+      message.querySelectorAll('.choices, .fail').forEach((control) => control.remove());
+      block.append(message);
+    }
+    return block;
   }
 
   private connectLive(): void {
@@ -410,7 +428,7 @@ export class ChatWidget {
 
   private submit(outgoing: Outgoing, shownText: string): void {
     // A message after "resolved" opens a new conversation for the same visitor.
-    if (this.status === 'resolved') this.forget();
+    if (this.status === 'resolved') this.forget(true);
     const own: OwnMessage = { element: this.ownMessageElement(shownText), text: shownText, state: 'sending' };
     this.unconfirmed.push(own);
     this.place(own.element, Infinity);
@@ -432,7 +450,7 @@ export class ChatWidget {
     } catch (error) {
       if (error instanceof ApiError && error.status === 409 && !afterConflict) {
         // closed meanwhile (the resolve event was missed): the message opens a new conversation
-        this.forget();
+        this.forget(true);
         this.unconfirmed.push(own);
         this.place(own.element, Infinity);
         return this.deliver(own, outgoing, true);
@@ -513,6 +531,9 @@ export class ChatWidget {
         element = own.element;
         const bubble = element.querySelector('.bubble');
         if (bubble && own.text !== message.text) bubble.replaceChildren(linkified(message.text, this.options.apiBase));
+        // the stored time, as a reload would show it
+        const time = this.timeOf(message.createdAt);
+        if (time) element.querySelector('.time')?.replaceWith(time);
       }
     }
     element ??= this.messageElement(message);
@@ -541,8 +562,15 @@ export class ChatWidget {
     this.log.insertBefore(element, before);
   }
 
-  private ownMessageElement(text: string): HTMLElement {
-    return h('div', { class: 'msg customer pending' }, h('span', { class: 'sr' }, `${this.t.you}: `), h('div', { class: 'bubble' }, linkified(text, this.options.apiBase)));
+  private ownMessageElement(text: string, createdAt?: string): HTMLElement {
+    return h('div', { class: 'msg customer pending' }, h('span', { class: 'sr' }, `${this.t.you}: `), h('div', { class: 'bubble' }, linkified(text, this.options.apiBase)), this.timeOf(createdAt));
+  }
+
+  /** HH:MM in the widget's language, from the server's createdAt (now for a message not yet stored). */
+  private timeOf(createdAt: string | undefined): HTMLElement | null {
+    const when = createdAt ? new Date(createdAt) : new Date();
+    if (Number.isNaN(when.getTime())) return null;
+    return h('time', { class: 'time', datetime: when.toISOString() }, when.toLocaleTimeString(this.options.locale, { hour: '2-digit', minute: '2-digit' }));
   }
 
   private messageElement(message: ChatMessage): HTMLElement {
@@ -550,7 +578,7 @@ export class ChatWidget {
     const base = this.options.apiBase;
     if (message.author === 'system') return h('div', { class: 'msg system' }, h('p', { class: 'note' }, message.text));
     if (message.author === 'customer') {
-      const element = this.ownMessageElement(message.text);
+      const element = this.ownMessageElement(message.text, message.createdAt);
       element.classList.remove('pending');
       return element;
     }
@@ -561,6 +589,7 @@ export class ChatWidget {
       message.author === 'agent' ? h('p', { class: 'who', 'aria-hidden': 'true' }, who) : null,
       h('span', { class: 'sr' }, `${who}: `),
       message.text ? h('div', { class: 'bubble' }, linkified(message.text, base)) : null,
+      message.text ? this.timeOf(message.createdAt) : null,
     );
     const articles = Array.isArray(message.articles) ? message.articles : [];
     if (articles.length) {
