@@ -49,6 +49,22 @@ async function cardFor(widget: Locator): Promise<Locator> {
 }
 
 describe('the widget: article cards, times, earlier conversations', { timeout: 60_000 }, () => {
+  it('greets with starter topics, the articles most asked about recently; pressing one shows that article', async () => {
+    // history: customers' questions in the last 30 days mostly led to the payment-methods article, then to delivery times
+    const analytics = suite.server.app.repos.analytics;
+    for (const [articleId, times] of [['payment-methods', 4], ['delivery-times', 2]] as const) {
+      for (let i = 0; i < times; i++) await analytics.recordSearch({ query: `frage ${i}`, locale: 'de', channel: 'web', decision: 'answer', topArticleId: articleId, score: 1 });
+    }
+    const paypal = suite.server.app.kb.article('payment-methods', 'de');
+    expect(paypal, 'the sample KB has a German payment-methods article').toBeTruthy();
+    const { widget } = await openWidget();
+    const topics = widget.getByRole('group', { name: 'Schnellantworten' });
+    const labels = await topics.getByRole('button').allTextContents();
+    expect(labels.slice(0, 2)).toEqual([paypal!.title, 'Wie lange dauert die Lieferung?']);
+    await topics.getByRole('button', { name: paypal!.title }).click();
+    await widget.locator('.card', { hasText: paypal!.title }).waitFor();
+  });
+
   it('expands an answer card to the full article, rendered inside the card, with links opening in a new tab', async () => {
     const { widget } = await openWidget();
     const card = await cardFor(widget);
@@ -94,7 +110,7 @@ describe('the widget: article cards, times, earlier conversations', { timeout: 6
     await widget.locator('form.rating').waitFor();
 
     await send(widget, 'Wie lange ist die Lieferzeit nach Österreich?');
-    await widget.locator('.log > .msg.bot', { hasText: /Lieferung|Meinten Sie/ }).waitFor();
+    await widget.locator('.log > .msg.bot', { hasText: /Dieser Artikel|Meinten Sie/ }).first().waitFor();
     expect(await conversationOf(widget)).not.toBe(before);
     const earlier = widget.getByRole('group', { name: 'Früheres Gespräch' });
     expect(await earlier.locator('.divider').innerText()).toBe('Früheres Gespräch');
