@@ -82,12 +82,13 @@ a{color:var(--accent)}
 .card a:hover{text-decoration:underline}
 .card .more{display:block;margin:0 0 6px;padding:0;border:0;background:none;color:var(--accent-dark);font:inherit;font-size:13.5px;font-weight:600;cursor:pointer}
 .card .more:hover{text-decoration:underline}
+.cards:has(.article:not([hidden])){width:100%}
 .article{margin:4px 0 8px;font-size:13.5px;line-height:1.5;color:#374151;overflow-wrap:anywhere}
 .article>:first-child{margin-top:0}
 .article h2,.article h3{margin:12px 0 4px;font-size:14px}
 .article ul,.article ol{margin:4px 0;padding-left:20px}
 .article table{display:block;max-width:100%;overflow-x:auto;border-collapse:collapse;font-size:12.5px}
-.article th,.article td{padding:4px 6px;border:1px solid var(--line);text-align:left}
+.article th,.article td{padding:3px 5px;border:1px solid var(--line);text-align:left;vertical-align:top;overflow-wrap:normal;hyphens:auto}
 .card .article a{display:inline;font-weight:inherit;text-decoration:underline}
 .card a svg{width:16px;height:16px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}
 .choices{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px;padding:0;list-style:none}
