@@ -32,7 +32,7 @@ export interface Session {
   token: string;
 }
 
-export type LiveEvent = { type: 'message'; message: ChatMessage } | { type: 'status'; status: ConversationStatus };
+export type LiveEvent = { type: 'message'; message: ChatMessage } | { type: 'status'; status: ConversationStatus } | { type: 'typing'; name?: string | null };
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {

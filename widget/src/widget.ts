@@ -73,6 +73,9 @@ export class ChatWidget {
   private body!: HTMLElement;
   private log!: HTMLElement;
   private typing!: HTMLElement;
+  private typingLabel!: HTMLElement;
+  private agentTypingUntil = 0;
+  private lastTypingSent = 0;
   private ratingSlot!: HTMLElement;
   private input!: HTMLTextAreaElement;
 
@@ -160,7 +163,8 @@ export class ChatWidget {
     this.subtitle = h('p', { class: 'subtitle', id: 'sd-subtitle' }, t.subtitleBot);
     this.notice = h('p', { class: 'notice', role: 'status', hidden: true });
     this.log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': t.messages });
-    this.typing = h('div', { class: 'typing', role: 'status', hidden: true }, h('span', { 'aria-hidden': 'true' }), h('span', { 'aria-hidden': 'true' }), h('span', { 'aria-hidden': 'true' }), h('span', { class: 'sr' }, t.typing));
+    this.typingLabel = h('span', { class: 'sr' }, t.typing);
+    this.typing = h('div', { class: 'typing', role: 'status', hidden: true }, h('span', { 'aria-hidden': 'true' }), h('span', { 'aria-hidden': 'true' }), h('span', { 'aria-hidden': 'true' }), this.typingLabel);
     this.ratingSlot = h('div', {});
     // focusable so the history scrolls by keyboard even when it holds no link or button
     this.body = h('section', { class: 'body', tabindex: '0', 'aria-label': t.conversation }, this.log, this.typing, this.ratingSlot);
@@ -169,7 +173,10 @@ export class ChatWidget {
       rows: 1,
       placeholder: t.placeholder,
       maxlength: 2000,
-      oninput: () => this.fitInput(),
+      oninput: () => {
+        this.fitInput();
+        this.signalTyping();
+      },
       onkeydown: (event: Event) => {
         const key = event as KeyboardEvent;
         if (key.key === 'Enter' && !key.shiftKey && !key.isComposing) {
@@ -362,8 +369,16 @@ export class ChatWidget {
 
   private onLiveEvent(session: Session, event: LiveEvent): void {
     if (session !== this.session) return;
-    if (event.type === 'message' && event.message) this.showAll([event.message], true);
-    else if (event.type === 'status' && event.status) this.setStatus(event.status);
+    if (event.type === 'message' && event.message) {
+      if (event.message.author === 'agent') this.agentTypingUntil = 0;
+      this.showAll([event.message], true);
+    } else if (event.type === 'status' && event.status) this.setStatus(event.status);
+    else if (event.type === 'typing') {
+      this.agentTypingUntil = Date.now() + 5_000;
+      this.typingLabel.textContent = this.t.agentTyping(event.name || this.agentName || this.t.team);
+      this.updateTyping();
+      setTimeout(() => this.updateTyping(), 5_050);
+    }
   }
 
   private setStatus(status: ConversationStatus): void {
@@ -501,8 +516,17 @@ export class ChatWidget {
     own.element.append(problem);
   }
 
+  /** While a person has the conversation (or it waits for one), they see that the customer is typing; at most every 2 s. */
+  private signalTyping(): void {
+    if ((this.status !== 'assigned' && this.status !== 'queued') || Date.now() - this.lastTypingSent < 2_000) return;
+    this.lastTypingSent = Date.now();
+    this.live?.send({ type: 'typing' });
+  }
+
   private updateTyping(): void {
-    this.typing.hidden = !(this.waiting > 0 && this.status === 'bot');
+    const botWorking = this.waiting > 0 && this.status === 'bot';
+    if (botWorking) this.typingLabel.textContent = this.t.typing;
+    this.typing.hidden = !(botWorking || (this.agentTypingUntil > Date.now() && this.status === 'assigned'));
     if (!this.typing.hidden) this.scrollToEnd();
   }
 

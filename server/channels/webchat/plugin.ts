@@ -348,6 +348,7 @@ export default fp(
           let replaying = lastSeq !== undefined;
           const forward = (event: ConversationEvent) => {
             if (event.type === 'status') return send({ type: 'status', status: event.status });
+            if (event.type === 'typing') return event.who === 'agent' ? send({ type: 'typing', name: event.agentName ?? null }) : undefined;
             if (event.type !== 'message') return;
             const message: Message = event.message;
             if (message.internal) return;
@@ -358,6 +359,20 @@ export default fp(
           const unsubscribe = app.bus.subscribe(conversation.id, (event) => (replaying ? pending.push(event) : forward(event)));
           socket.on('close', unsubscribe);
           socket.on('error', unsubscribe);
+          // the customer typing reaches the agents (at most every 2 s; anything else the widget sends is ignored)
+          let lastTyping = 0;
+          socket.on('message', (data) => {
+            if (Date.now() - lastTyping < 2_000) return;
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(String(data).slice(0, 200));
+            } catch {
+              return;
+            }
+            if ((parsed as { type?: unknown })?.type !== 'typing') return;
+            lastTyping = Date.now();
+            app.bus.publish({ type: 'typing', conversationId: conversation.id, who: 'customer' });
+          });
           // keeps proxies from closing an idle socket
           const keepAlive = setInterval(() => socket.ping(), 30_000);
           socket.on('close', () => clearInterval(keepAlive));
