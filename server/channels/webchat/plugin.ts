@@ -328,7 +328,8 @@ export default fp(
             summary: 'Live messages and status (WebSocket)',
             description:
               'Upgrade to a WebSocket. Server → client JSON: { type: "message", message } for every new customer, bot, agent or system message, ' +
-              '{ type: "status", status } on every status change (and once on connect). With ?after=<seq> missed messages are sent first.',
+              '{ type: "status", status } on every status change (and once on connect), { type: "typing", name } while the assigned agent types a reply. ' +
+              'Client → server: { type: "typing" } while the customer types (passed on to agents at most every 2 s). With ?after=<seq> missed messages are sent first.',
             params: IdParams,
             querystring: Type.Object({ token: Type.Optional(Type.String()), after: Type.Optional(Type.Integer({ minimum: 0 })) }),
           },
