@@ -121,7 +121,6 @@ describe('the widget: article cards, times, earlier conversations', { timeout: 6
     const order = await widget.locator('.log > *').evaluateAll((children) => children.map((child) => child.className));
     expect(order[0]).toBe('earlier');
     expect(await widget.locator('.log > .msg').first().innerText()).toContain('Hallo! Ich bin der virtuelle Assistent.');
-    await page.screenshot({ path: '/work/wt/notes/screens/widgetx-earlier-1280.png' }).catch(() => {});
   });
 });
 
