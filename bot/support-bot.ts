@@ -17,11 +17,12 @@ import type {
   TurnDecision,
   TurnFollowUp,
   TurnLog,
+  StarterTopics,
 } from './ports.js';
 import { decide as defaultDecide, type Decision, type PolicyOptions } from './policy.js';
 import { understand, detectLocale, Actions, type Intent } from './understanding.js';
 import { stringsFor } from './strings.js';
-import { renderAnswer, renderHandoff, renderSuggestions, renderText, renderWaitingAnswer, showsAlternativesWithAnswer } from './replies/index.js';
+import { rendererFor, renderAnswer, renderHandoff, renderSuggestions, renderText, renderWaitingAnswer, showsAlternativesWithAnswer } from './replies/index.js';
 import { alreadyQueued, withTheTeam } from './replies/handoff-words.js';
 import { looksLikeSupportQuestion, nextSuggestions } from './hand-over-rules.js';
 
@@ -70,6 +71,8 @@ export interface SupportBotDeps {
   learningLog?: LearningLog;
   /** every question turn and what the customer did next (insights); optional */
   turnLog?: TurnLog;
+  /** the greeting's starter topics on the web chat; optional */
+  starterTopics?: StarterTopics;
   clock: Clock;
   conversationState: ConversationState;
   userState: UserState;
@@ -97,7 +100,11 @@ export class SupportBot extends ActivityHandler {
       if (customerJoined) {
         const data = await this.load(context);
         const locale = await this.resolveLocale(context, data, undefined);
-        await this.send(context, renderText(context.activity.channelId, stringsFor(locale).greeting, { locale, decision: 'greeting' }));
+        const topics = await this.starterTopics(context.activity.channelId, locale);
+        // offered like suggestions, so pressing one is answered as a picked suggestion
+        if (topics.length) data.suggested = topics;
+        const quickReplies = topics.length ? topics.map((topic) => ({ label: topic.title, action: Actions.article(topic.id) })) : undefined;
+        await this.send(context, renderText(context.activity.channelId, stringsFor(locale).greeting, { locale, decision: 'greeting', quickReplies }));
       }
       await next();
     });
@@ -151,6 +158,16 @@ export class SupportBot extends ActivityHandler {
 
   private async send(context: TurnContext, activities: Partial<Activity>[]): Promise<void> {
     if (activities.length) await context.sendActivities(activities);
+  }
+
+  /** Buttons only where buttons are shown (the web chat); a failing lookup costs the greeting nothing. */
+  private async starterTopics(channel: string, locale: Locale): Promise<ArticleRef[]> {
+    if (!this.deps.starterTopics || rendererFor(channel) !== rendererFor('web')) return [];
+    try {
+      return await this.deps.starterTopics.forLocale(locale);
+    } catch {
+      return [];
+    }
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {

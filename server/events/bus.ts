@@ -11,7 +11,9 @@ export type ConversationEvent =
   /** an outbound message (SMS) was sent, delivered or failed: for the agents' console */
   | { type: 'delivery'; conversationId: string; messageId: number; state: DeliveryState; error: string | null }
   /** the customer rated a resolved conversation: agents see it live (issue 13) */
-  | { type: 'rating'; conversationId: string; rating: number };
+  | { type: 'rating'; conversationId: string; rating: number }
+  /** someone is typing (throttled by the sender's socket; never stored): the other side shows it for a few seconds */
+  | { type: 'typing'; conversationId: string; who: 'customer' | 'agent'; agentName?: string };
 
 export interface EventBus {
   /** Call after the change is committed: listeners of every process may read it back at once. */

@@ -17,6 +17,7 @@ type Wire =
   | { t: 's'; c: string; s: ConversationStatus; a: number | null; r: string | null; at: number }
   | { t: 'd'; c: string; id: number; s: DeliveryState; err: string | null; at: number }
   | { t: 'r'; c: string; stars: number; at: number }
+  | { t: 't'; c: string; w: 'customer' | 'agent'; n: string | null; at: number }
   | { t: 'e'; k: string[]; at: number };
 
 interface Envelope {
@@ -102,6 +103,8 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Ev
         local.emit({ type: 'delivery', conversationId: wire.c, messageId: wire.id, state: wire.s, error: wire.err });
       } else if (wire.t === 'r') {
         local.emit({ type: 'rating', conversationId: wire.c, rating: wire.stars });
+      } else if (wire.t === 't') {
+        local.emit({ type: 'typing', conversationId: wire.c, who: wire.w, ...(wire.n ? { agentName: wire.n } : {}) });
       } else {
         local.emitSessionsEnded(wire.k);
       }
@@ -146,6 +149,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Ev
       // a provider's error text can be long: NOTIFY caps payloads, and the console shows a line of it
       else if (event.type === 'delivery') send({ t: 'd', c: event.conversationId, id: event.messageId, s: event.state, err: event.error?.slice(0, 500) ?? null, at });
       else if (event.type === 'rating') send({ t: 'r', c: event.conversationId, stars: event.rating, at });
+      else if (event.type === 'typing') send({ t: 't', c: event.conversationId, w: event.who, n: event.agentName?.slice(0, 100) ?? null, at });
       else send({ t: 's', c: event.conversationId, s: event.status, a: event.assignedAgentId ?? null, r: event.reason ?? null, at });
     },
     subscribe: (conversationId, fn) => local.subscribe(conversationId, fn),

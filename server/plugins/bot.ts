@@ -11,6 +11,8 @@ import { DuplicateMessageError, type Message } from '../store/conversations.js';
 import { CustomerInbound } from '../conversations/inbound.js';
 import { renderText } from '../../bot/replies/index.js';
 import { stringsFor } from '../../bot/strings.js';
+import { starterTopics } from '../kb/starter-topics.js';
+import { articleRef } from '../kb/channel-forms.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,6 +46,11 @@ export default fp(
       learningLog: { record: (event) => app.repos.learned.record(event) },
       turnLog: { record: (turn) => app.repos.turns.record(turn), followUp: (id, f) => app.repos.turns.followUp(id, f) },
       options: { missesBeforeEscalation: app.config.bot.missesBeforeEscalation },
+      starterTopics: starterTopics({
+        mostAsked: (locale, since, limit) => app.repos.analytics.mostAskedArticles(locale, since, limit),
+        articles: (locale) => app.kb.articles(locale).map((article) => articleRef(article, app.config.publicUrl)),
+        now: () => app.clock.now(),
+      }),
     });
     const transcript: TranscriptStore<Message> = {
       append: (conversationId, entry) =>

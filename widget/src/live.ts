@@ -33,6 +33,11 @@ export class LiveUpdates {
     this.connect();
   }
 
+  /** Sends a small signal (typing) over the socket when it is open; dropped otherwise (it is only a hint). */
+  send(data: object): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(data));
+  }
+
   stop(): void {
     this.stopped = true;
     removeEventListener('online', this.onOnline);

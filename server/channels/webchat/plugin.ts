@@ -357,7 +357,8 @@ export default fp(
             summary: 'Live messages and status (WebSocket)',
             description:
               'Upgrade to a WebSocket. Server → client JSON: { type: "message", message } for every new customer, bot, agent or system message, ' +
-              '{ type: "status", status } on every status change (and once on connect). With ?after=<seq> missed messages are sent first.',
+              '{ type: "status", status } on every status change (and once on connect), { type: "typing", name } while the assigned agent types a reply. ' +
+              'Client → server: { type: "typing" } while the customer types (passed on to agents at most every 2 s). With ?after=<seq> missed messages are sent first.',
             params: IdParams,
             querystring: Type.Object({ token: Type.Optional(Type.String()), after: Type.Optional(Type.Integer({ minimum: 0 })) }),
           },
@@ -379,6 +380,7 @@ export default fp(
           let replaying = lastSeq !== undefined;
           const forward = (event: ConversationEvent) => {
             if (event.type === 'status') return send({ type: 'status', status: event.status });
+            if (event.type === 'typing') return event.who === 'agent' ? send({ type: 'typing', name: event.agentName ?? null }) : undefined;
             if (event.type !== 'message') return;
             const message: Message = event.message;
             if (message.internal) return;
@@ -393,6 +395,20 @@ export default fp(
           const seenFailed = (err: unknown) => request.log.warn({ err }, 'chat stream: could not record the customer as seen');
           void app.customerSockets.connected(conversation.id).catch(seenFailed);
           socket.on('close', () => void app.customerSockets.disconnected(conversation.id).catch(seenFailed));
+          // the customer typing reaches the agents (at most every 2 s; anything else the widget sends is ignored)
+          let lastTyping = 0;
+          socket.on('message', (data) => {
+            if (Date.now() - lastTyping < 2_000) return;
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(String(data).slice(0, 200));
+            } catch {
+              return;
+            }
+            if ((parsed as { type?: unknown })?.type !== 'typing') return;
+            lastTyping = Date.now();
+            app.bus.publish({ type: 'typing', conversationId: conversation.id, who: 'customer' });
+          });
           // keeps proxies from closing an idle socket
           pinged.set(socket, conversation.id);
           socket.on('close', () => pinged.delete(socket));
