@@ -231,7 +231,9 @@ describe('npm run agent:add -- --reset-password', () => {
     let closedWith: number | undefined;
     socket.on('close', (code: number) => (closedWith = code));
 
-    // another process, as an operator runs it
+    // another process, as an operator runs it; spawnSync blocks this process, so first commit what it wrote
+    // (the console socket's presence row) or its open batch would hold SQLite's write lock all along
+    await store.durable();
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/agent-add.ts', '--login', 'anna', '--reset-password'], {
       cwd: path.resolve(import.meta.dirname, '..'),
       env: { ...process.env, DATA_DIR: dataDir, AGENT_PASSWORD: 'a brand new one', LOG_LEVEL: 'silent' },

@@ -33,7 +33,10 @@ export class GroupCommit {
   /** Called before a statement that writes: opens the batch's transaction and schedules its commit. */
   writing(): void {
     if (!this.open) {
-      this.connection.exec('BEGIN');
+      // IMMEDIATE: the batch opens because a write comes, so take the write lock now (waiting up to
+      // busy_timeout for another process, e.g. the agent CLI). A deferred BEGIN would read first and then
+      // fail at once with SQLITE_BUSY when another process committed in between (no busy wait for that).
+      this.connection.exec('BEGIN IMMEDIATE');
       this.open = true;
     }
     if (!this.scheduled) {

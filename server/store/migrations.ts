@@ -360,7 +360,7 @@ const migrationPresence: Migration = {
   },
 };
 
-// --- 2026-11-30-email (issue 13): replies by e-mail to a customer who left. When the customer's widget
+// --- 007_email_replies (issue 13): replies by e-mail to a customer who left. When the customer's widget
 // socket was last seen (shared by every instance), and the resume tokens an e-mail's link carries
 // (only their sha256, each for one conversation).
 const migrationEmailReplies: Migration = {
@@ -373,7 +373,7 @@ const migrationEmailReplies: Migration = {
       .execute();
   },
 };
-// --- end 2026-11-30-email
+// --- end 007_email_replies
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -392,7 +392,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '005_conversation_page_url': migration005ConversationPageUrl,
         '006_bot_turns': migration006BotTurns(dialect),
         '007_agent_presence': migrationPresence,
-        '2026-11-30-email': migrationEmailReplies,
+        '007_email_replies': migrationEmailReplies,
       };
     },
   };
