@@ -114,7 +114,7 @@ describe('attachments in the web chat', () => {
     const anna = await logIn(app, 'anna');
     const ben = await logIn(app, 'ben');
     const c = await chat(app);
-    await app.handoff.escalate({ conversationId: c.id, channel: 'web', locale: 'en' }, 'requested', { offeredArticleIds: [], feedback: [] });
+    await app.handoff.escalate({ conversationId: c.id, channel: 'web', locale: 'en' }, 'customer_request', { offeredArticleIds: [], feedback: [] });
     expect((await anna.post(`/api/agent/conversations/${c.id}/claim`)).statusCode).toBe(200);
     const headers = { 'content-type': 'application/octet-stream', 'x-file-name': 'invoice.pdf' };
     // only the agent who has it

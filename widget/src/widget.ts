@@ -6,6 +6,7 @@ import { h, icon, ICONS, linkified, safeUrl } from './dom.js';
 import type { Locale, Strings } from './i18n.js';
 import { LiveUpdates } from './live.js';
 import { ratingForm } from './rating.js';
+import { ACCEPT, attachmentList } from './attachments.js';
 import { SavedState } from './saved.js';
 import { stylesheet } from './styles.js';
 
@@ -182,6 +183,7 @@ export class ChatWidget {
       'form',
       { class: 'composer', onsubmit: (event: Event) => (event.preventDefault(), this.sendTyped()) },
       h('label', { class: 'sr', for: 'sd-input' }, t.inputLabel),
+      this.attachControls(),
       this.input,
       h('button', { type: 'submit', class: 'send', 'aria-label': t.send, title: t.send }, icon(...ICONS.send)),
     );
@@ -552,6 +554,7 @@ export class ChatWidget {
     if (message.author === 'customer') {
       const element = this.ownMessageElement(message.text);
       element.classList.remove('pending');
+      element.append(attachmentList(this.api, this.session, message.attachments, t.attachment) ?? '');
       return element;
     }
     const who = message.author === 'agent' ? message.agentName || t.team : t.assistant;
@@ -562,6 +565,8 @@ export class ChatWidget {
       h('span', { class: 'sr' }, `${who}: `),
       message.text ? h('div', { class: 'bubble' }, linkified(message.text, base)) : null,
     );
+    const files = attachmentList(this.api, this.session, message.attachments, t.attachment);
+    if (files) element.append(files);
     const articles = Array.isArray(message.articles) ? message.articles : [];
     if (articles.length) {
       const cards = h('ul', { class: 'cards' });
@@ -582,6 +587,38 @@ export class ChatWidget {
     this.appendChoices(element, message.suggestions, 'suggest', t.suggestions);
     this.appendChoices(element, message.quickReplies, 'quick', t.quickReplies);
     return element;
+  }
+
+  // ---- attachments (issue 13) --------------------------------------------------------------
+
+  /** A paperclip button and its hidden file input: the chosen file is uploaded at once. */
+  private attachControls(): DocumentFragment {
+    const picker = h('input', { type: 'file', accept: ACCEPT, hidden: true, class: 'file-input', 'aria-hidden': 'true', tabindex: '-1' });
+    picker.addEventListener('change', () => {
+      const file = picker.files?.[0];
+      picker.value = '';
+      if (file) void this.attachFile(file);
+    });
+    const button = h('button', { type: 'button', class: 'attach', 'aria-label': this.t.attach, title: this.t.attach, onclick: () => picker.click() }, icon(...ICONS.clip));
+    const fragment = document.createDocumentFragment();
+    fragment.append(picker, button);
+    return fragment;
+  }
+
+  private async attachFile(file: File): Promise<void> {
+    try {
+      if (this.status === 'resolved') this.forget();
+      const session = await this.ensureConversation();
+      const { received } = await this.api.upload(session, file);
+      if (session !== this.session) return;
+      this.showAll([received], true);
+      this.showProblem(undefined);
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 413 || error.status === 415)) {
+        this.notice.textContent = this.t.attachRefused(error.message);
+        this.notice.hidden = false;
+      } else this.showProblem(error);
+    }
   }
 
   private appendChoices(element: HTMLElement, choices: Choice[] | undefined, kind: string, label: string): void {
