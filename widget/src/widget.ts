@@ -551,10 +551,13 @@ export class ChatWidget {
     const t = this.t;
     const base = this.options.apiBase;
     if (message.author === 'system') return h('div', { class: 'msg system' }, h('p', { class: 'note' }, message.text));
+    // a message that is only a file (its text is the file name) shows the file alone, not the name twice
+    const files = attachmentList(this.api, this.session, message.attachments, t.attachment);
+    const fileOnly = files !== null && (message.attachments ?? []).some((a) => a.name === message.text);
     if (message.author === 'customer') {
-      const element = this.ownMessageElement(message.text);
+      const element = fileOnly ? h('div', { class: 'msg customer' }, h('span', { class: 'sr' }, `${this.t.you}: `)) : this.ownMessageElement(message.text);
       element.classList.remove('pending');
-      element.append(attachmentList(this.api, this.session, message.attachments, t.attachment) ?? '');
+      if (files) element.append(files);
       return element;
     }
     const who = message.author === 'agent' ? message.agentName || t.team : t.assistant;
@@ -563,9 +566,8 @@ export class ChatWidget {
       { class: `msg ${message.author}` },
       message.author === 'agent' ? h('p', { class: 'who', 'aria-hidden': 'true' }, who) : null,
       h('span', { class: 'sr' }, `${who}: `),
-      message.text ? h('div', { class: 'bubble' }, linkified(message.text, base)) : null,
+      message.text && !fileOnly ? h('div', { class: 'bubble' }, linkified(message.text, base)) : null,
     );
-    const files = attachmentList(this.api, this.session, message.attachments, t.attachment);
     if (files) element.append(files);
     const articles = Array.isArray(message.articles) ? message.articles : [];
     if (articles.length) {
