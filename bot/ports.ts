@@ -174,3 +174,8 @@ export interface TranscriptEntry {
 export interface TranscriptStore<Stored = unknown> {
   append(conversationId: string, entry: TranscriptEntry): Promise<Stored>;
 }
+
+/** The articles customers ask about most in a locale (recent history, else the first few): the greeting's starter topics. */
+export interface StarterTopics {
+  forLocale(locale: Locale): Promise<ArticleRef[]>;
+}

@@ -17,11 +17,12 @@ import type {
   TurnDecision,
   TurnFollowUp,
   TurnLog,
+  StarterTopics,
 } from './ports.js';
 import { decide as defaultDecide, type Decision, type PolicyOptions } from './policy.js';
 import { understand, detectLocale, Actions, type Intent } from './understanding.js';
 import { stringsFor } from './strings.js';
-import { renderAnswer, renderHandoff, renderSuggestions, renderText, renderWaitingAnswer } from './replies/index.js';
+import { rendererFor, renderAnswer, renderHandoff, renderSuggestions, renderText, renderWaitingAnswer, showsAlternativesWithAnswer } from './replies/index.js';
 import { alreadyQueued, withTheTeam } from './replies/handoff-words.js';
 import { looksLikeSupportQuestion, nextSuggestions } from './hand-over-rules.js';
 
@@ -70,6 +71,8 @@ export interface SupportBotDeps {
   learningLog?: LearningLog;
   /** every question turn and what the customer did next (insights); optional */
   turnLog?: TurnLog;
+  /** the greeting's starter topics on the web chat; optional */
+  starterTopics?: StarterTopics;
   clock: Clock;
   conversationState: ConversationState;
   userState: UserState;
@@ -97,7 +100,11 @@ export class SupportBot extends ActivityHandler {
       if (customerJoined) {
         const data = await this.load(context);
         const locale = await this.resolveLocale(context, data, undefined);
-        await this.send(context, renderText(context.activity.channelId, stringsFor(locale).greeting, { locale, decision: 'greeting' }));
+        const topics = await this.starterTopics(context.activity.channelId, locale);
+        // offered like suggestions, so pressing one is answered as a picked suggestion
+        if (topics.length) data.suggested = topics;
+        const quickReplies = topics.length ? topics.map((topic) => ({ label: topic.title, action: Actions.article(topic.id) })) : undefined;
+        await this.send(context, renderText(context.activity.channelId, stringsFor(locale).greeting, { locale, decision: 'greeting', quickReplies }));
       }
       await next();
     });
@@ -151,6 +158,16 @@ export class SupportBot extends ActivityHandler {
 
   private async send(context: TurnContext, activities: Partial<Activity>[]): Promise<void> {
     if (activities.length) await context.sendActivities(activities);
+  }
+
+  /** Buttons only where buttons are shown (the web chat); a failing lookup costs the greeting nothing. */
+  private async starterTopics(channel: string, locale: Locale): Promise<ArticleRef[]> {
+    if (!this.deps.starterTopics || rendererFor(channel) !== rendererFor('web')) return [];
+    try {
+      return await this.deps.starterTopics.forLocale(locale);
+    } catch {
+      return [];
+    }
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
@@ -241,13 +258,16 @@ export class SupportBot extends ActivityHandler {
     await this.recordTurn(context, locale, intent.text, decision, data, top?.score ?? null);
     data.nextSuggestions = top ? nextSuggestions(result, top.id, this.deps.options.policyOptions).map(articleRef) : [];
     if (decision.kind === 'answer') return this.answer(context, data, locale, articleRef(decision.article));
-    if (decision.kind === 'answer_with_alternatives') {
+    const channel = context.activity.channelId;
+    if (decision.kind === 'answer_with_alternatives' && showsAlternativesWithAnswer(channel)) {
       await this.answer(context, data, locale, articleRef(decision.article), decision.alternatives.map(articleRef));
       data.suggestedFor = intent.text;
       return;
     }
-    if (decision.kind === 'suggest') {
-      data.suggested = decision.articles.slice(0, 3).map(articleRef);
+    if (decision.kind === 'suggest' || decision.kind === 'answer_with_alternatives') {
+      // SMS and voice: one uncertain best article with its alternatives becomes a short numbered choice, best first
+      const candidates = decision.kind === 'suggest' ? decision.articles : [decision.article, ...decision.alternatives];
+      data.suggested = candidates.slice(0, 3).map(articleRef);
       data.suggestedFor = intent.text;
       this.offered(data, data.suggested);
       return this.send(context, renderSuggestions(context.activity.channelId, data.suggested, locale));

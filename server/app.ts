@@ -11,6 +11,10 @@ import type { Config } from './config.js';
 import { createLogger } from './logger.js';
 import { openStore, type Store } from './store/database.js';
 import { createInProcessBus, type EventBus } from './events/bus.js';
+import { createPostgresBus } from './events/postgres-bus.js';
+import { ConversationRepository } from './store/conversations.js';
+import { createTurnLock } from './conversations/turn-lock.js';
+import metricsPlugin, { Metrics } from './plugins/metrics.js';
 import services, { type Clock } from './plugins/services.js';
 import errors from './plugins/errors.js';
 import securityHeaders, { securityHeaders as securityHeaderPresets } from './plugins/security-headers.js';
@@ -24,10 +28,14 @@ import webchat from './channels/webchat/plugin.js';
 import bot from './plugins/bot.js';
 import handoff from './handoff/plugin.js';
 import outbox from './outbox/plugin.js';
+import emailReplies from './channels/email/plugin.js';
 import twilioChannels from './channels/twilio/plugin.js';
 import shortLinks from './routes/short-links.js';
 import insightsRecording from './insights/recording.js';
 import { cleanText } from './plugins/clean-text.js';
+
+/** WebSocket close code for "the server is restarting; reconnect" (RFC 6455 registry). */
+export const SERVICE_RESTART = 1012;
 
 export interface AppOptions {
   logger?: Logger;
@@ -70,7 +78,35 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   const ownsStore = !options.store;
   const store = options.store ?? (await openStore(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous }));
-  if (ownsStore) app.addHook('onClose', async () => store.close());
+  const metrics = new Metrics();
+  // several processes on one PostgreSQL hear each other's events over LISTEN/NOTIFY; SQLite stays in-process
+  const ownsBus = !options.bus;
+  const bus =
+    options.bus ??
+    (store.dialect === 'postgres'
+      ? await createPostgresBus({
+          store,
+          readMessages: (ids) => new ConversationRepository(store.db).messagesByIds(ids),
+          logger: app.log,
+          onRemoteDelivery: (lagMs) => metrics.busLag.observe(lagMs / 1000),
+        })
+      : createInProcessBus());
+  const turnLock = createTurnLock(store);
+  // one hook, in this order: the bus may still be sending through the store's pool
+  app.addHook('onClose', async () => {
+    await turnLock.close();
+    if (ownsBus) await bus.close();
+    if (ownsStore) await store.close();
+  });
+
+  // SQLite commits the writes of concurrent requests together: no answer leaves before the commit that
+  // holds what it reports; a request that touched nothing uncommitted answers at once (PostgreSQL: always)
+  const work = new WeakMap<object, { touched: boolean }>();
+  app.addHook('onRequest', (request, _reply, done) => store.track((record) => (work.set(request, record), done())));
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (work.get(request)?.touched) await store.durable();
+    return payload;
+  });
 
   // before every route: helmet's hooks and per-route options apply to the routes registered after it
   await app.register(securityHeaders, { publicUrl: config.publicUrl });
@@ -93,12 +129,23 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: securityHeaderPresets(config.publicUrl).docsCsp });
   await app.register(formbody);
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: 64 * 1024 },
+    // on shutdown (deploy, SIGTERM) every socket is closed with 1012 "service restart": the widget and the
+    // console reconnect at once (through the load balancer, to another instance) and replay what they missed
+    preClose(this: FastifyInstance, done: () => void) {
+      const server = this.websocketServer;
+      for (const client of server.clients) client.close(SERVICE_RESTART, 'server restarting');
+      server.close(() => {});
+      done();
+    },
+  });
 
-  await app.register(services, { config, store, bus: options.bus ?? createInProcessBus(), clock: options.clock ?? { now: () => new Date() } });
+  await app.register(services, { config, store, bus, turnLock, clock: options.clock ?? { now: () => new Date() } });
   await app.register(errors);
   await app.register(kb);
   await app.register(kbLearning);
+  await app.register(metricsPlugin, { metrics });
 
   await app.register(health);
   await app.register(helpCenter);
@@ -109,6 +156,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(bot);
   await app.register(webchat);
   await app.register(twilioChannels);
+  await app.register(emailReplies);
   await app.register(shortLinks);
   await app.register(insightsRecording);
 

@@ -82,6 +82,16 @@ export interface Config {
   // --- Twilio SMS and voice (twilio issue)
   /** null while TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER are not all set: the channels are off */
   twilio: TwilioConfig | null;
+  // --- e-mail replies (issue 13)
+  email: {
+    /** SMTP_URL: where replies go out by e-mail; null = e-mail off */
+    smtpUrl: string | null;
+    /** EMAIL_FROM: the sender address of those e-mails */
+    from: string;
+    /** EMAIL_AFTER_IDLE_MINUTES: a customer without a widget socket this long gets agent replies by e-mail too */
+    afterIdleMinutes: number;
+  };
+  // --- end e-mail replies
   // --- waiting customers (issue 13)
   waiting: {
     /** AGENT_AWAY_AFTER_MINUTES: an agent with the console open but idle this long counts as away */
@@ -92,6 +102,10 @@ export interface Config {
     /** an SMS after this many quiet hours opens a new conversation */
     idleHours: number;
   };
+  // --- METRICS_TOKEN (issue 12) ---
+  /** bearer token for GET /metrics (Prometheus); unset = no /metrics route */
+  metricsToken: string | undefined;
+  // --- end METRICS_TOKEN ---
 }
 
 export interface TwilioConfig {
@@ -280,6 +294,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     // --- Twilio SMS and voice (twilio issue)
     twilio: twilioConfig(env),
+    // --- e-mail replies (issue 13)
+    email: emailConfig(env, publicUrl),
+    // --- end e-mail replies
     // --- waiting customers (issue 13)
     waiting: {
       agentAwayAfterMinutes: integer(env, 'AGENT_AWAY_AFTER_MINUTES', 10, 1, 24 * 60),
@@ -290,8 +307,18 @@ export function loadConfig(env: Env = process.env): Config {
     },
     trustProxy: trustProxy(env, 'TRUST_PROXY'),
     identityVerificationSecret: identitySecret(env, 'IDENTITY_VERIFICATION_SECRET'),
+    metricsToken: metricsToken(env, 'METRICS_TOKEN'),
   };
 }
+
+// --- METRICS_TOKEN (issue 12): the metrics name conversations' queue and outbox; no guessable token
+function metricsToken(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 16 || /\s/.test(raw)) throw new ConfigError(name, `must be at least 16 characters without spaces (e.g. openssl rand -hex 16), got ${raw.length} characters`);
+  return raw;
+}
+// --- end METRICS_TOKEN
 
 // a guessable secret would let anyone sign any user id: demand at least 32 characters
 function identitySecret(env: Env, name: string): string | undefined {
@@ -300,6 +327,26 @@ function identitySecret(env: Env, name: string): string | undefined {
   if (raw.length < 32) throw new ConfigError(name, `must be at least 32 characters long (e.g. openssl rand -hex 32), got ${raw.length}`);
   return raw;
 }
+
+// --- e-mail replies (issue 13)
+function emailConfig(env: Env, publicUrl: string): Config['email'] {
+  const raw = env.SMTP_URL || null;
+  if (raw) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError('SMTP_URL', 'must be a URL such as smtp://user:password@mail.example.com:587');
+    }
+    if (!['smtp:', 'smtps:'].includes(url.protocol)) throw new ConfigError('SMTP_URL', `must start with smtp:// or smtps://, got "${url.protocol}//"`);
+  }
+  const from = env.EMAIL_FROM || `support@${new URL(publicUrl).hostname}`;
+  if (!/^[^\s<>@]+@[^\s<>@]+$/.test(from) && !/^[^<>]*<[^\s<>@]+@[^\s<>@]+>$/.test(from)) {
+    throw new ConfigError('EMAIL_FROM', `must be an e-mail address, e.g. support@example.com or "Support <support@example.com>", got "${from}"`);
+  }
+  return { smtpUrl: raw, from, afterIdleMinutes: integer(env, 'EMAIL_AFTER_IDLE_MINUTES', 5, 0, 24 * 60) };
+}
+// --- end e-mail replies
 
 // --- Twilio SMS and voice (twilio issue)
 const TWILIO_REQUIRED = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER'] as const;
@@ -334,9 +381,10 @@ function twilioConfig(env: Env): TwilioConfig | null {
   };
 }
 
+/** One model cache for all tests on this machine (apps and spawned server processes): each KB is trained once, not once per test. */
+export const TEST_KB_CACHE_DIR = path.join(os.tmpdir(), 'support-desk-test-kb-cache');
+
 /** A config for tests: defaults, with a temp data dir and whatever the test overrides. */
 export function testConfig(overrides: Env = {}): Config {
-  // one model cache for all tests on this machine: each KB is trained once, not once per test app
-  const kbCache = path.join(os.tmpdir(), 'support-desk-test-kb-cache');
-  return loadConfig({ LOG_LEVEL: 'silent', KB_WATCH: 'false', LOG_PRETTY: 'false', KB_CACHE_DIR: kbCache, ...overrides });
+  return loadConfig({ LOG_LEVEL: 'silent', KB_WATCH: 'false', LOG_PRETTY: 'false', KB_CACHE_DIR: TEST_KB_CACHE_DIR, ...overrides });
 }

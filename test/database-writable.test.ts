@@ -13,7 +13,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { buildApp } from '../server/app.js';
-import { testConfig } from '../server/config.js';
+import { testConfig, TEST_KB_CACHE_DIR } from '../server/config.js';
 import { openStore } from '../server/store/database.js';
 import { AgentRepository } from '../server/store/agents.js';
 import { openWritableStore, StorageError } from '../server/store/open-writable.js';
@@ -26,7 +26,7 @@ const root = path.resolve(import.meta.dirname, '..');
 function runServer(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', LOG_PRETTY: 'false', LOG_LEVEL: 'info', KB_WATCH: 'false', INITIAL_ADMIN_PASSWORD: 'first-admin-pw', ...env },
+    env: { ...process.env, PORT: '0', LOG_PRETTY: 'false', LOG_LEVEL: 'info', KB_WATCH: 'false', KB_CACHE_DIR: TEST_KB_CACHE_DIR, INITIAL_ADMIN_PASSWORD: 'first-admin-pw', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

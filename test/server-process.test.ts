@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../server/store/database.js';
 import { tempDir } from './helpers/services.js';
+import { TEST_KB_CACHE_DIR } from '../server/config.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -11,7 +12,7 @@ const root = path.resolve(import.meta.dirname, '..');
 async function startServer(dataDir: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_PRETTY: 'false', LOG_LEVEL: 'info', KB_WATCH: 'false' },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_PRETTY: 'false', LOG_LEVEL: 'info', KB_WATCH: 'false', KB_CACHE_DIR: TEST_KB_CACHE_DIR },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -19,7 +20,10 @@ async function startServer(dataDir: string) {
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 25_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // a server that did not start in time must not outlive the test
+      reject(new Error(`server did not start:\n${output}`));
+    }, 25_000);
     const check = () => {
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) {

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../server/store/database.js';
 import { tempDir } from './helpers/services.js';
 import { AUTH_TOKEN, PUBLIC_URL, smsParams, startFakeTwilio, twilioEnv, type FakeTwilio } from './helpers/fake-twilio.js';
+import { TEST_KB_CACHE_DIR } from '../server/config.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const children: Array<{ kill(signal: NodeJS.Signals): boolean }> = [];
@@ -20,7 +21,7 @@ afterEach(async () => {
 async function startServer(dataDir: string, env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_PRETTY: 'false', LOG_LEVEL: 'info', KB_WATCH: 'false', INITIAL_ADMIN_PASSWORD: 'admin-password', OUTBOX_POLL_SECONDS: '1', ...env },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_PRETTY: 'false', LOG_LEVEL: 'info', KB_WATCH: 'false', KB_CACHE_DIR: TEST_KB_CACHE_DIR, INITIAL_ADMIN_PASSWORD: 'admin-password', OUTBOX_POLL_SECONDS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

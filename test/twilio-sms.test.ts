@@ -81,13 +81,16 @@ describe('an SMS question', () => {
     expect(long[kept.length]).toMatch(/[\s,;]/);
   });
 
-  it('suggestions come as a numbered list, and "2" picks the second one', async () => {
+  it('an uncertain answer comes as a numbered list, best first, and "2" picks the second one', async () => {
     const { app } = await setup();
-    const [list] = await sms(app, GERMAN_MOBILE, 'Paket');
+    // on the web 'Bestellung' is answered with alternatives under it; an SMS cannot show those, so it offers a choice
+    const [list] = await sms(app, GERMAN_MOBILE, 'Bestellung');
     const lines = list.split('\n');
     expect(lines[0]).toBe('Meinten Sie:');
-    expect(lines.slice(1, -1).map((l) => l.slice(0, 2))).toEqual(['1 ', '2 ', '3 ']);
-    expect(lines.at(-1)).toBe('Antworten Sie 1, 2 oder 3');
+    const options = lines.slice(1, -1);
+    expect(options.length).toBeGreaterThanOrEqual(2);
+    expect(options.map((l) => l.slice(0, 2))).toEqual(options.map((_, i) => `${i + 1} `));
+    expect(lines.at(-1)).toMatch(/^Antworten Sie 1(, 2)? oder [23]$/);
     const second = lines[2].slice(2);
     const [answer] = await sms(app, GERMAN_MOBILE, '2');
     const stored = (await app.store.db.selectFrom('messages').selectAll().where('author', '=', 'bot').orderBy('id', 'desc').executeTakeFirstOrThrow());

@@ -12,6 +12,11 @@ import { stringsFor } from '../strings.js';
 export { withTranscript, transcriptEntryOf } from './transcript-entry.js';
 
 export interface ReplyRenderer {
+  /**
+   * Whether an answer can carry "or did you mean…" alternatives under it (the web's buttons). SMS and voice
+   * cannot: there one uncertain best article is offered in a short numbered choice with its alternatives instead.
+   */
+  showsAlternativesWithAnswer: boolean;
   /** one article, followed by "did this answer your question?" (and "or did you mean…" with alternatives) */
   answer(article: ArticleRef, locale: Locale, alternatives?: ArticleRef[]): Partial<Activity>[];
   /** two or three candidates: "did you mean …?" */
@@ -40,6 +45,10 @@ const renderers: Record<string, ReplyRenderer> = { web: webReplies, sms: smsRepl
 
 export function rendererFor(channel: string): ReplyRenderer {
   return renderers[channel] ?? webReplies;
+}
+
+export function showsAlternativesWithAnswer(channel: string): boolean {
+  return rendererFor(channel).showsAlternativesWithAnswer;
 }
 
 export function renderAnswer(channel: string, article: ArticleRef, locale: Locale, alternatives: ArticleRef[] = []): Partial<Activity>[] {

@@ -48,6 +48,7 @@ function numbers(count: number, locale: Locale): string {
 }
 
 export const smsReplies: ReplyRenderer = {
+  showsAlternativesWithAnswer: false,
   answer(article, locale) {
     const s = stringsFor(locale);
     const quickReplies: ReplyOption[] = [

@@ -42,6 +42,7 @@ export function voiceWords(locale: Locale) {
 }
 
 export const voiceReplies: ReplyRenderer = {
+  showsAlternativesWithAnswer: false,
   answer(article: ArticleRef, locale) {
     const s = stringsFor(locale);
     const quickReplies: ReplyOption[] = [

@@ -13,6 +13,7 @@ function buttons(options: ReplyOption[]): CardAction[] {
 }
 
 export const webReplies: ReplyRenderer = {
+  showsAlternativesWithAnswer: true,
   answer(article, locale, alternatives = []) {
     const s = stringsFor(locale);
     // "or did you mean…": the runners-up as chips under the question, picked like suggestions

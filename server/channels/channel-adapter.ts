@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
 import { storedInTurn } from '../../bot/transcript-middleware.js';
 import type { Message } from '../store/conversations.js';
+import { noTurnLock, type TurnLock } from '../conversations/turn-lock.js';
 
 export const BOT_ACCOUNT = { id: 'support-bot', name: 'Support', role: 'bot' as const };
 
@@ -21,7 +22,8 @@ export class ChannelAdapter extends BotAdapter {
   /** the turn running now per conversation: turns of one conversation run one after the other */
   private readonly running = new Map<string, Promise<unknown>>();
 
-  constructor(readonly channelId: string) {
+  /** `turnLock` orders a conversation's turns across processes too (PostgreSQL advisory lock, issue 12). */
+  constructor(readonly channelId: string, private readonly turnLock: TurnLock = noTurnLock) {
     super();
   }
 
@@ -36,12 +38,14 @@ export class ChannelAdapter extends BotAdapter {
     } as Activity;
     const conversationId = full.conversation.id;
     const previous = this.running.get(conversationId) ?? Promise.resolve();
-    const turn = previous.catch(() => {}).then(async () => {
-      const context = new TurnContext(this, full);
-      await this.runMiddleware(context, logic);
-      const stored = storedInTurn<Message>(context);
-      return { received: stored.inbound, replies: stored.outbound };
-    });
+    const turn = previous.catch(() => {}).then(() =>
+      this.turnLock.run(conversationId, async () => {
+        const context = new TurnContext(this, full);
+        await this.runMiddleware(context, logic);
+        const stored = storedInTurn<Message>(context);
+        return { received: stored.inbound, replies: stored.outbound };
+      }),
+    );
     this.running.set(conversationId, turn);
     try {
       return await turn;
@@ -50,9 +54,11 @@ export class ChannelAdapter extends BotAdapter {
     }
   }
 
-  /** Resolves when the turn running now in this conversation (if any) has finished, however it ended. */
+  /** Resolves when the turn running now in this conversation (if any, on any instance) has finished, however it ended. */
   async settled(conversationId: string): Promise<void> {
     await this.running.get(conversationId)?.catch(() => {});
+    // and on other instances: taking the conversation's lock waits for a turn holding it there
+    await this.turnLock.run(conversationId, async () => {});
   }
 
   /** Nothing to transmit here: the replies are stored (and published) by the transcript middleware; the channel sends them. */

@@ -8,6 +8,7 @@ import type { Message } from '../store/conversations.js';
 import type { Channel, Conversation } from '../store/schema.js';
 import type { TranscriptEntry } from '../../bot/ports.js';
 import { ChannelAdapter, BOT_ACCOUNT, type TurnResult } from '../channels/channel-adapter.js';
+import type { TurnLock } from './turn-lock.js';
 
 export interface InboundMessage {
   text: string;
@@ -30,6 +31,8 @@ export interface InboundDependencies {
   bot: { run(context: TurnContext): Promise<void> };
   transcriptMiddleware: Middleware;
   onTurnError: (channel: string) => (context: TurnContext, error: Error) => Promise<void>;
+  /** one turn at a time per conversation across instances (issue 12); in-process order only without it */
+  turnLock?: TurnLock;
 }
 
 export class CustomerInbound {
@@ -41,7 +44,7 @@ export class CustomerInbound {
   adapter(channel: string): ChannelAdapter {
     let adapter = this.adapters.get(channel);
     if (!adapter) {
-      adapter = new ChannelAdapter(channel);
+      adapter = new ChannelAdapter(channel, this.deps.turnLock);
       adapter.use(this.deps.transcriptMiddleware);
       adapter.onTurnError = this.deps.onTurnError(channel);
       this.adapters.set(channel, adapter);

@@ -60,6 +60,7 @@ export const AgentMessage = Type.Object({
   escalation: Type.Optional(EscalationJson),
   deliveryState: Type.Optional(Type.String({ description: 'outbound channels: queued, sent, delivered or failed' })),
   deliveryError: Type.Optional(Type.String({ description: 'why the delivery failed (or why the last attempt did)' })),
+  deliveredBy: Type.Optional(Type.Literal('email', { description: 'issue 13: the reply also went to the customer by e-mail (deliveryState is that e-mail\'s)' })),
   media: Type.Optional(Type.Array(Type.Object({ url: Type.String(), contentType: Type.String() }), { description: 'pictures or files the customer sent (MMS)' })),
   attachments: Type.Optional(Type.Array(AttachmentJson, { description: 'images or PDFs attached in the web chat; GET the url with the agent session' })),
   transfer: Type.Optional(
@@ -164,7 +165,7 @@ export function toEscalation(record: EscalationRecord, locale: string, lookups: 
   };
 }
 
-export function toAgentMessage(message: Message, locale: string, lookups: Lookups, delivery?: { error: string | null }): AgentMessage {
+export function toAgentMessage(message: Message, locale: string, lookups: Lookups, delivery?: { error: string | null; channel?: string }): AgentMessage {
   const payload = (message.payload ?? {}) as Record<string, any>;
   const json: AgentMessage = { seq: message.seq, author: message.author, text: message.text, internal: message.internal, createdAt: message.createdAt };
   if (typeof payload.agentName === 'string') json.agentName = payload.agentName;
@@ -181,6 +182,7 @@ export function toAgentMessage(message: Message, locale: string, lookups: Lookup
   if (payload.escalation) json.escalation = toEscalation(payload.escalation as EscalationRecord, locale, lookups);
   if (message.deliveryState) json.deliveryState = message.deliveryState;
   if (delivery?.error) json.deliveryError = delivery.error;
+  if (delivery?.channel === 'email') json.deliveredBy = 'email';
   // only web links: a stored URL becomes a link in the console
   const media = Array.isArray(payload.media) ? payload.media.filter((m: any) => /^https?:\/\//.test(String(m?.url))) : [];
   if (media.length) json.media = media.map((m: any) => ({ url: String(m.url), contentType: String(m.contentType ?? '') }));

@@ -9,6 +9,7 @@ import { HandoffService } from './service.js';
 import { DatabasePresence, type Presence } from './presence.js';
 import { ensureFirstAdmin } from './first-admin.js';
 import { AgentAuth } from './auth.js';
+import { rateLimitStore } from '../limits/window-counter.js';
 import loginRoutes from './login-routes.js';
 import consoleRoutes from './console-routes.js';
 import agentApi from './api.js';
@@ -56,9 +57,12 @@ export default fp(
 
     // The agent surfaces, in their own scope: cookies and the login rate limit stay out of the public routes.
     const auth = new AgentAuth(agents, app.config, app.clock);
+    // sessions ended here end on every instance: their live sockets close wherever they are
+    const stopForwarding = auth.onSessionEnd((sessionKey) => app.bus.publishSessionsEnded([sessionKey]));
+    app.addHook('onClose', async () => stopForwarding());
     await app.register(async (scope) => {
       if (!scope.hasDecorator('parseCookie')) await scope.register(cookie);
-      if (!scope.hasDecorator('rateLimit')) await scope.register(rateLimit, { global: false });
+      if (!scope.hasDecorator('rateLimit')) await scope.register(rateLimit, { global: false, store: rateLimitStore(app.windowCounter, 'agent') });
       scope.decorateRequest('agentSession', null);
       // agent answers hold customer data and the CSRF token (GET /api/agent/me): no cache may keep them
       scope.addHook('onSend', async (_request, reply) => {

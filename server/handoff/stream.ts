@@ -13,6 +13,9 @@ import { CONNECTION_REFRESH_MS } from './presence.js';
 /** How often live console sockets re-check their session (ended elsewhere: another process, the CLI). */
 export const SESSION_RECHECK_MS = 15_000;
 
+/** typing signals from one socket are passed on at most this often */
+const TYPING_EVERY_MS = 2_000;
+
 export default async function agentStream(app: FastifyInstance, { auth }: { auth: AgentAuth }) {
   // One bus subscription for all agent sockets: each event is turned into its console form once, then fanned out.
   const sockets = new Set<(payload: string) => void>();
@@ -22,6 +25,7 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
       return { type: 'delivery', conversationId: event.conversationId, messageId: event.messageId, state: event.state, error: event.error };
     }
     if (event.type === 'rating') return { type: 'rating', conversationId: event.conversationId, rating: event.rating };
+    if (event.type === 'typing') return { type: 'typing', conversationId: event.conversationId };
     if (event.type === 'status') {
       return { type: 'status', conversationId: event.conversationId, status: event.status, assignedAgentId: event.assignedAgentId ?? null, reason: event.reason ?? null };
     }
@@ -40,6 +44,14 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
   let fanOut = Promise.resolve();
   const unsubscribe = app.bus.subscribe('*', (event) => {
     if (sockets.size === 0) return;
+    if (event.type === 'typing') {
+      // the customer typing; an agent's own typing goes to the customer only
+      if (event.who === 'customer') {
+        const payload = JSON.stringify({ type: 'typing', conversationId: event.conversationId });
+        for (const send of sockets) send(payload);
+      }
+      return;
+    }
     fanOut = fanOut
       .then(async () => {
         const payload = JSON.stringify(await consoleForm(event));
@@ -94,7 +106,8 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
       const expiresIn = Date.parse(session.expiresAt) - app.clock.now().getTime();
       const expiry = setTimeout(() => socket.close(4401, 'session expired'), Math.max(0, Math.min(expiresIn, 2 ** 31 - 1)));
       const sessionKey = auth.sessionKey(request);
-      const stopWatchingSession = auth.onSessionEnd((ended) => ended === sessionKey && socket.close(4401, 'session ended'));
+      // ended sessions come over the bus: a logout, reset or disable on another instance closes this socket too
+      const stopWatchingSession = app.bus.onSessionsEnded((ended) => sessionKey !== undefined && ended.includes(sessionKey) && socket.close(4401, 'session ended'));
       if (sessionKey) liveSessions.set(socket, sessionKey);
       // the agent is present while a console is open; activity (typing, clicking) keeps them from going away
       const agentId = session.agent.id;
@@ -103,6 +116,7 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
         return id;
       });
       connection.catch((error) => app.log.error({ err: error }, 'agent stream: could not record presence'));
+      let lastTyping = 0;
       socket.on('message', (data) => {
         let parsed: unknown;
         try {
@@ -111,6 +125,19 @@ export default async function agentStream(app: FastifyInstance, { auth }: { auth
           return;
         }
         if ((parsed as { type?: unknown })?.type === 'active') app.presence.active(agentId).catch((error) => app.log.warn({ err: error }, 'agent stream: could not record activity'));
+        const typingIn = (parsed as { type?: unknown; conversationId?: unknown })?.type === 'typing' ? (parsed as { conversationId?: unknown }).conversationId : undefined;
+        if (typeof typingIn === 'string' && typingIn.length <= 100 && Date.now() - lastTyping >= TYPING_EVERY_MS) {
+          lastTyping = Date.now();
+          // only the agent the conversation is assigned to: the customer is told who is typing
+          void app.repos.conversations
+            .get(typingIn)
+            .then((conversation) => {
+              if (conversation?.status === 'assigned' && conversation.assigned_agent_id === agentId) {
+                app.bus.publish({ type: 'typing', conversationId: typingIn, who: 'agent', agentName: session.agent.display_name });
+              }
+            })
+            .catch((error) => app.log.warn({ err: error }, 'agent stream: could not pass on typing'));
+        }
       });
       socket.on('close', () => {
         connection

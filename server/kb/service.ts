@@ -8,7 +8,7 @@ import type { Article, KbProblem, KbSearchResult, KnowledgeBaseService } from '.
 import { loadKnowledgeBase, SUPPORTED_LOCALES } from './loader.js';
 import { articlePath } from './render.js';
 import { shortUrl } from './short-links.js';
-import { highlightSnippet } from './snippet.js';
+import { highlightSnippet, preparedSources } from './snippet.js';
 import { matchLocale } from './locale.js';
 import { buildLocaleIndex, warmTrainingThreads, type LocaleIndex } from './search/engine.js';
 import { describeCalibration } from './search/calibration.js';
@@ -200,7 +200,7 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
     problems: () => [...lastProblems],
     calibrationBasis: (locale) => current().indexes.get(locale)?.calibration.basis,
     reload,
-    async search(query: string, requestedLocale: string, searchOptions: { limit?: number } = {}): Promise<KbSearchResult> {
+    async search(query: string, requestedLocale: string, searchOptions: { limit?: number; snippets?: boolean } = {}): Promise<KbSearchResult> {
       const view = current();
       const locale = localeOf(requestedLocale);
       const index = locale ? view.indexes.get(locale) : undefined;
@@ -230,7 +230,7 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
           shortUrl: shortUrl(publicUrl, locale, article.id),
           score: hit.score,
           confidence: hit.confidence,
-          snippet: highlightSnippet(text, [article.summary, article.text]),
+          snippet: searchOptions.snippets === false ? '' : highlightSnippet(text, preparedSources(article, () => [article.summary, article.text])),
         });
       }
       return { hits, calibration };

@@ -55,28 +55,61 @@ export interface SnippetOptions {
   length?: number;
 }
 
+/** A source text with its words found and folded once (per article, not per request: see preparedSources). */
+export interface PreparedText {
+  text: string;
+  words: Array<{ index: number; end: number; folded: string }>;
+}
+
+export function prepareText(source: string): PreparedText {
+  const text = source.replace(/\s+/g, ' ').trim();
+  const words = [...text.matchAll(WORD)].map((m) => ({ index: m.index!, end: m.index! + m[0].length, folded: foldWord(m[0]) }));
+  return { text, words };
+}
+
+// Scanning and folding an article's words was most of a search request's time (each request re-folded whole
+// articles); an article object lives until the next KB reload, and its prepared texts with it.
+const prepared = new WeakMap<object, PreparedText[]>();
+
+/** The prepared texts of `owner` (an article), made on first use from `sources()`. */
+export function preparedSources(owner: object, sources: () => string[]): PreparedText[] {
+  let texts = prepared.get(owner);
+  if (!texts) {
+    texts = sources().map(prepareText);
+    prepared.set(owner, texts);
+  }
+  return texts;
+}
+
 /**
  * The best passage of `sources` (tried in order: e.g. summary, then body text) for the query, escaped,
  * with matched words marked. Without any match it is the start of the first non-empty source.
  */
-export function highlightSnippet(query: string, sources: string[], options: SnippetOptions = {}): string {
+export function highlightSnippet(query: string, sources: Array<string | PreparedText>, options: SnippetOptions = {}): string {
   const length = options.length ?? 180;
   const terms = queryTerms(query);
-  const texts = sources.map((s) => s.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  const texts = sources.map((s) => (typeof s === 'string' ? prepareText(s) : s)).filter((s) => s.text !== '');
   if (texts.length === 0) return '';
+  // a text repeats its words: decide each distinct word once per request
+  const seen = new Map<string, boolean>();
+  const hit = (folded: string) => {
+    let result = seen.get(folded);
+    if (result === undefined) seen.set(folded, (result = matches(folded, terms)));
+    return result;
+  };
 
-  let best = { text: texts[0], start: 0, count: 0 };
-  for (const text of texts) {
-    const words = [...text.matchAll(WORD)].map((m) => ({ index: m.index!, hit: matches(foldWord(m[0]), terms) }));
+  let best = { source: texts[0], start: 0, count: 0 };
+  for (const source of texts) {
+    const words = source.words;
     for (let i = 0; i < words.length; i++) {
-      if (!words[i].hit) continue;
+      if (!hit(words[i].folded)) continue;
       let count = 0;
-      for (let j = i; j < words.length && words[j].index < words[i].index + length; j++) if (words[j].hit) count++;
-      if (count > best.count) best = { text, start: words[i].index, count };
+      for (let j = i; j < words.length && words[j].index < words[i].index + length; j++) if (hit(words[j].folded)) count++;
+      if (count > best.count) best = { source, start: words[i].index, count };
     }
   }
 
-  const { text } = best;
+  const { text, words } = best.source;
   // start a little before the first match, at a word boundary
   let start = best.count > 0 ? Math.max(0, best.start - 40) : 0;
   if (start > 0) {
@@ -88,15 +121,20 @@ export function highlightSnippet(query: string, sources: string[], options: Snip
     const space = text.lastIndexOf(' ', end);
     if (space > start + length / 2) end = space;
   }
-  const excerpt = text.slice(start, end);
 
   let html = '';
-  let last = 0;
-  for (const match of excerpt.matchAll(WORD)) {
-    if (!matches(foldWord(match[0]), terms)) continue;
-    html += `${escapeHtml(excerpt.slice(last, match.index))}<mark>${escapeHtml(match[0])}</mark>`;
-    last = match.index! + match[0].length;
+  let last = start;
+  for (const word of words) {
+    if (word.end <= start) continue;
+    if (word.index >= end) break;
+    // a word cut by the excerpt's edge is matched as what is shown of it
+    const from = Math.max(word.index, start);
+    const to = Math.min(word.end, end);
+    const folded = from === word.index && to === word.end ? word.folded : foldWord(text.slice(from, to));
+    if (!hit(folded)) continue;
+    html += `${escapeHtml(text.slice(last, from))}<mark>${escapeHtml(text.slice(from, to))}</mark>`;
+    last = to;
   }
-  html += escapeHtml(excerpt.slice(last));
+  html += escapeHtml(text.slice(last, end));
   return `${start > 0 ? '… ' : ''}${html}${end < text.length ? ' …' : ''}`;
 }

@@ -38,6 +38,8 @@ export type SynonymGroups = string[][];
 
 /** What the KB service offers the rest of the server (the bot sees only the KnowledgeBase port). */
 export interface KnowledgeBaseService extends KnowledgeBase {
+  /** `snippets: false` leaves hit.snippet empty: the bot never shows one, so it skips their cost */
+  search(query: string, locale: string, options?: { limit?: number; snippets?: boolean }): Promise<KbSearchResult>;
   isReady(): boolean;
   article(id: string, locale: string): Article | undefined;
   articles(locale: string): Article[];

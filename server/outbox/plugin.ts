@@ -29,7 +29,7 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     const repo = new OutboxRepository(app.store.db, app.store.dialect, () => app.clock.now(), (change) => app.bus.publish({ type: 'delivery', ...change }));
-    const worker = new OutboxWorker(repo, app.log, { maxAttempts: app.config.outbox.maxAttempts, pollMs: app.config.outbox.pollSeconds * 1000 });
+    const worker = new OutboxWorker(repo, app.log, { maxAttempts: app.config.outbox.maxAttempts, pollMs: app.config.outbox.pollSeconds * 1000, durable: () => app.store.durable() });
     app.decorate('outbox', new Outbox(repo, worker));
     app.addHook('onReady', async () => {
       // not awaited: a slow provider must not hold up the start; the drain logs its own errors

@@ -34,6 +34,8 @@ export interface OutboxWorkerOptions {
   leaseMs?: number;
   batch?: number;
   backoff?: BackoffOptions;
+  /** resolves once the claimed jobs (and the messages they send) are committed: SQLite's group commit (issue 12) */
+  durable?: () => Promise<void>;
 }
 
 export class OutboxWorker {
@@ -92,6 +94,8 @@ export class OutboxWorker {
         for (;;) {
           const jobs = await this.repo.claim([...this.senders.keys()], this.options.batch ?? 20, this.options.leaseMs ?? 60_000);
           if (jobs.length === 0) break;
+          // nothing goes out before it is on disk: a crash must not leave a sent SMS the transcript lacks
+          await this.options.durable?.();
           for (const job of jobs) await this.process(job);
           handled += jobs.length;
         }

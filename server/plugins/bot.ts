@@ -11,6 +11,8 @@ import { DuplicateMessageError, type Message } from '../store/conversations.js';
 import { CustomerInbound } from '../conversations/inbound.js';
 import { renderText } from '../../bot/replies/index.js';
 import { stringsFor } from '../../bot/strings.js';
+import { starterTopics } from '../kb/starter-topics.js';
+import { articleRef } from '../kb/channel-forms.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -28,16 +30,27 @@ export default fp(
     const conversationState = new ConversationState(storage);
     const userState = new UserState(storage);
     const bot = new SupportBot({
-      knowledgeBase: app.kb,
+      // the bot reads no snippet: it never pays for one
+      knowledgeBase: { search: (query, locale, options) => app.kb.search(query, locale, { ...options, snippets: false }), locales: () => app.kb.locales() },
       handoff: app.handoff,
       clock: app.clock,
       conversationState,
       userState,
-      searchLog: { record: (event) => app.repos.analytics.recordSearch(event) },
+      searchLog: {
+        record: (event) => {
+          app.metrics.botDecisions.inc({ channel: event.channel, decision: event.decision ?? 'none' });
+          return app.repos.analytics.recordSearch(event);
+        },
+      },
       feedbackLog: { record: (event) => app.repos.analytics.recordFeedback(event) },
       learningLog: { record: (event) => app.repos.learned.record(event) },
       turnLog: { record: (turn) => app.repos.turns.record(turn), followUp: (id, f) => app.repos.turns.followUp(id, f) },
       options: { missesBeforeEscalation: app.config.bot.missesBeforeEscalation },
+      starterTopics: starterTopics({
+        mostAsked: (locale, since, limit) => app.repos.analytics.mostAskedArticles(locale, since, limit),
+        articles: (locale) => app.kb.articles(locale).map((article) => articleRef(article, app.config.publicUrl)),
+        now: () => app.clock.now(),
+      }),
     });
     const transcript: TranscriptStore<Message> = {
       append: (conversationId, entry) =>
@@ -54,6 +67,7 @@ export default fp(
         publicUrl: app.config.publicUrl,
         bot,
         transcriptMiddleware: botTranscript,
+        turnLock: app.turnLock,
         onTurnError: (channel) => async (context, error) => {
           // a retried message that is already stored: nothing ran, the channel answers with the stored turn
           if (error instanceof DuplicateMessageError) throw error;
@@ -65,5 +79,5 @@ export default fp(
       }),
     );
   },
-  { name: 'bot', dependencies: ['services', 'kb', 'handoff'] },
+  { name: 'bot', dependencies: ['metrics', 'services', 'kb', 'handoff'] },
 );

@@ -2,12 +2,15 @@
 // Register it inside the encapsulated scope that holds only the feedback route.
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import { rateLimitStore } from '../limits/window-counter.js';
 
-export async function limitFeedback(scope: FastifyInstance): Promise<void> {
+/** `namespace` keeps each registration's counts (API, help-center form) apart in the shared store */
+export async function limitFeedback(scope: FastifyInstance, namespace: string): Promise<void> {
   await scope.register(rateLimit, {
     global: true,
     max: scope.config.feedbackPerMinutePerIp,
     timeWindow: 60_000,
+    store: rateLimitStore(scope.windowCounter, namespace),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       error: 'Too Many Requests',

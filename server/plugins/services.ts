@@ -10,6 +10,8 @@ import { LearnedEvidenceRepository } from '../store/learned.js';
 import { TurnRepository } from '../store/turns.js';
 import type { EventBus } from '../events/bus.js';
 import { Transcript } from '../conversations/transcript.js';
+import type { TurnLock } from '../conversations/turn-lock.js';
+import { windowCounterFor, type WindowCounter } from '../limits/window-counter.js';
 
 export interface Clock {
   now(): Date;
@@ -34,6 +36,10 @@ declare module 'fastify' {
     transcript: Transcript;
     bus: EventBus;
     clock: Clock;
+    /** one turn at a time per conversation across processes (every inbound channel runs its turns in it) */
+    turnLock: TurnLock;
+    /** rate-limit counts, shared by every instance on PostgreSQL */
+    windowCounter: WindowCounter;
   }
 }
 
@@ -42,24 +48,27 @@ export interface ServicesOptions {
   store: Store;
   bus: EventBus;
   clock: Clock;
+  turnLock: TurnLock;
 }
 
 export default fp<ServicesOptions>(
-  async (app, { config, store, bus, clock }) => {
+  async (app, { config, store, bus, clock, turnLock }) => {
     const now = () => clock.now().toISOString();
     app.decorate('config', config);
     app.decorate('store', store);
     app.decorate('bus', bus);
     app.decorate('clock', clock);
+    app.decorate('turnLock', turnLock);
+    app.decorate('windowCounter', windowCounterFor(store));
     const conversations = new ConversationRepository(store.db, now);
     app.decorate('repos', {
       conversations,
       customers: new CustomerRepository(store.db, now),
-      analytics: new AnalyticsRepository(store.db, now),
+      analytics: new AnalyticsRepository(store.db, now, (fn) => store.untracked(fn)),
       learned: new LearnedEvidenceRepository(store.db, now),
       turns: new TurnRepository(store.db, now),
     });
-    app.decorate('transcript', new Transcript(conversations, bus));
+    app.decorate('transcript', new Transcript(conversations, bus, (fn) => store.afterCommit(fn)));
   },
   { name: 'services' },
 );

@@ -179,7 +179,7 @@ export default fp(
 
       // anonymous: rate-limited per IP in a scope of its own
       await app.register(async (feedbackScope) => {
-        await limitFeedback(feedbackScope);
+        await limitFeedback(feedbackScope, 'feedback-form');
         const limited = feedbackScope.withTypeProvider<TypeBoxTypeProvider>();
         limited.post('/help/articles/:id/feedback', {
           schema: {

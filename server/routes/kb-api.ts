@@ -100,13 +100,15 @@ export default fp(
       if (!locale) return reply.code(404).send(unavailable(request.query.locale));
       const article = app.kb.article(request.params.id, locale);
       if (!article) return reply.code(404).send({ error: 'Not Found', message: `No article "${request.params.id}" in ${locale}`, statusCode: 404 });
+      // public content, read by the chat widget on other companies' sites (no cookies are involved)
+      reply.header('access-control-allow-origin', '*');
       const { id, title, summary, html, questions, category, tags, updated } = article;
       return { id, locale, title, summary, html, questions, category, tags, updated, url: `${app.config.publicUrl}${articlePath(id, locale)}` };
     });
 
     // anonymous: rate-limited per IP in a scope of its own
     await app.register(async (scope) => {
-      await limitFeedback(scope);
+      await limitFeedback(scope, 'feedback-api');
       const limited = scope.withTypeProvider<TypeBoxTypeProvider>();
       limited.post('/api/feedback', {
         schema: {

@@ -93,6 +93,7 @@ export class ConversationRepository {
       resolved_at: null,
       channel_address: input.channelAddress ?? null,
       page_url: input.pageUrl ?? null,
+      customer_seen_at: null,
     };
     await this.db.insertInto('conversations').values(row).execute();
     return row;
@@ -286,5 +287,12 @@ export class ConversationRepository {
       )
       .execute();
     return new Map(rows.map((row) => [row.conversation_id, row.text]));
+  }
+
+  /** Messages by id (the event bus of another process names them), in no particular order. */
+  async messagesByIds(ids: number[]): Promise<Message[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('messages').selectAll().where('id', 'in', ids).execute();
+    return rows.map(toMessage);
   }
 }

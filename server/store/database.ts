@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { GroupCommit, GroupCommitSqliteDialect } from './group-commit.js';
 import { Migrator } from 'kysely/migration';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
@@ -14,6 +15,19 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** PostgreSQL only: how to open more connections like the pool's (the event bus listens on one of its own) */
+  postgres?: { clientConfig: pg.ClientConfig; schema: string | undefined };
+  /**
+   * Resolves once everything written so far is committed. SQLite groups the commits of concurrent requests
+   * (group-commit.ts): answers and live events wait for this. PostgreSQL commits before a write resolves.
+   */
+  durable(): Promise<void>;
+  /** Runs `fn` with a record of whether it touched uncommitted data (a request: then its answer waits for durable()). */
+  track(fn: (record: { touched: boolean }) => void): void;
+  /** Runs `fn` outside the current record: writes no answer waits for (search analytics). */
+  untracked<T>(fn: () => Promise<T>): Promise<T>;
+  /** Runs `fn` once everything written so far is committed, in call order (at once when nothing waits). */
+  afterCommit(fn: () => void): void;
   /** true when the database answers a trivial query */
   ping(): Promise<boolean>;
   /**
@@ -37,6 +51,8 @@ export interface OpenStoreOptions {
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
   let db: Kysely<Database>;
   let dialect: DialectName;
+  let clientConfig: pg.ClientConfig | undefined;
+  let group: GroupCommit | undefined;
   if (databaseUrl.startsWith('sqlite:')) {
     dialect = 'sqlite';
     const file = databaseUrl.slice('sqlite:'.length);
@@ -46,7 +62,9 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     connection.pragma('foreign_keys = ON');
     connection.pragma('busy_timeout = 5000');
     connection.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+    group = new GroupCommit(connection);
+    db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(connection, group) });
+    group.attach(db);
   } else {
     dialect = 'postgres';
     const schema = options.schema;
@@ -60,11 +78,8 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
         await admin.end();
       }
     }
-    const pool = new pg.Pool({
-      connectionString: databaseUrl,
-      max: 10,
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
-    });
+    clientConfig = { connectionString: databaseUrl, ...(schema ? { options: `-c search_path=${schema}` } : {}) };
+    const pool = new pg.Pool({ ...clientConfig, max: 10 });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
 
@@ -76,6 +91,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     ...(dialect === 'postgres' && options.schema ? { migrationTableSchema: options.schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
+  await group?.durable(); // the schema is on disk before anyone (another process too) uses it
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     await db.destroy();
@@ -85,6 +101,11 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   return {
     db,
     dialect,
+    ...(clientConfig ? { postgres: { clientConfig, schema: options.schema } } : {}),
+    durable: () => group?.durable() ?? Promise.resolve(),
+    track: (fn) => (group ? group.track(fn) : fn({ touched: false })),
+    untracked: (fn) => (group ? group.untracked(fn) : fn()),
+    afterCommit: (fn) => (group ? group.afterCommit(fn) : fn()),
     async ping() {
       try {
         await sql`select 1`.execute(db);

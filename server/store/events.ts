@@ -22,10 +22,16 @@ export interface FeedbackInput {
 }
 
 export class AnalyticsRepository {
-  constructor(private readonly db: Kysely<Database>, private readonly now: () => string = () => new Date().toISOString()) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => string = () => new Date().toISOString(),
+    /** search events are analytics: no answer waits for their commit (Store.untracked) */
+    private readonly untracked: (fn: () => Promise<void>) => Promise<void> = (fn) => fn(),
+  ) {}
 
   async recordSearch(event: SearchEventInput): Promise<void> {
-    await this.db
+    await this.untracked(async () => {
+      await this.db
       .insertInto('search_events')
       .values({
         query: event.query.slice(0, 2000),
@@ -38,6 +44,25 @@ export class AnalyticsRepository {
         created_at: this.now(),
       })
       .execute();
+    });
+  }
+
+  /** Article ids most often found for customers' questions (answered, or searched) since `since`, most asked first. */
+  async mostAskedArticles(locale: string, since: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('search_events')
+      .select((eb) => ['top_article_id', eb.fn.countAll<number>().as('n')])
+      .where('locale', '=', locale)
+      .where('created_at', '>=', since)
+      .where('top_article_id', 'is not', null)
+      // a search the bot only half-matched ("did you mean") is not what people ask about
+      .where((eb) => eb.or([eb('decision', 'is', null), eb('decision', 'in', ['answer', 'answer_with_alternatives'])]))
+      .groupBy('top_article_id')
+      .orderBy('n', 'desc')
+      .orderBy('top_article_id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.top_article_id!);
   }
 
   async recordFeedback(feedback: FeedbackInput): Promise<void> {

@@ -120,6 +120,19 @@ function migration001(dialect: Dialect): Migration {
   };
 }
 
+// --- issue 12 (scale): rate-limit windows shared by every instance on one database
+const migration004ScaleRateWindows: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('rate_windows')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      // milliseconds since the epoch (bigint: larger than an int4)
+      .addColumn('started_at', 'bigint', (c) => c.notNull())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .execute();
+  },
+};
+// --- end issue 12
+
 // --- 002_message_external_id: a channel's or client's message id is stored once per conversation
 // (web: the widget's client message id; SMS: Twilio's MessageSid). NULLs are distinct in both dialects.
 const migration002MessageExternalId: Migration = {
@@ -367,6 +380,20 @@ function migrationAttachments(dialect: Dialect): Migration {
     },
   };
 }
+// --- 2026-11-30-email (issue 13): replies by e-mail to a customer who left. When the customer's widget
+// socket was last seen (shared by every instance), and the resume tokens an e-mail's link carries
+// (only their sha256, each for one conversation).
+const migrationEmailReplies: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('conversations').addColumn('customer_seen_at', 'text').execute();
+    await db.schema.createTable('resume_tokens')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+// --- end 2026-11-30-email
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -379,12 +406,14 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '002_message_external_id': migration002MessageExternalId,
         '002_write_probe': migrationWriteProbe(),
         '003_outbox': migration003Outbox(dialect),
+        '004_scale_rate_windows': migration004ScaleRateWindows,
         '005_agent_locale': migration005AgentLocale,
         '005_canned_replies': migration005CannedReplies(dialect),
         '005_conversation_page_url': migration005ConversationPageUrl,
         '006_bot_turns': migration006BotTurns(dialect),
         '007_agent_presence': migrationPresence,
         '008_attachments': migrationAttachments(dialect),
+        '2026-11-30-email': migrationEmailReplies,
       };
     },
   };

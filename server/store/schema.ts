@@ -56,6 +56,8 @@ export interface ConversationsTable {
   channel_address: string | null;
   /** issue 13: the page the customer wrote from, as the widget reported it (a claim, never verified) */
   page_url?: string | null;
+  /** issue 13 (email): when the customer's widget socket was last open; refreshed while it is */
+  customer_seen_at?: string | null;
 }
 
 export interface MessagesTable {
@@ -303,8 +305,16 @@ export interface AttachmentsTable {
 }
 // --- end attachments ---
 
+// --- e-mail replies (issue 13): a link back to one conversation, only the sha256 stored
+export interface ResumeTokensTable {
+  token_hash: string;
+  conversation_id: string;
+  created_at: string;
+}
+
 export interface Database {
   attachments: AttachmentsTable;
+  resume_tokens: ResumeTokensTable;
   bot_turns: BotTurnsTable;
   help_searches: HelpSearchesTable;
   bot_turn_counts: BotTurnCountsTable;

@@ -108,8 +108,8 @@ describe('the widget during and after a handoff', { timeout: 60_000 }, () => {
     const after = await saved(page);
     expect(after.conversationId).not.toBe(before.conversationId);
     expect(after.visitorId).toBe(before.visitorId);
-    // the panel shows the new conversation only: its greeting, then the question
-    const texts = await widget.locator('.log .msg').allInnerTexts();
+    // the new conversation: its greeting, then the question (the earlier one stays above it, read-only)
+    const texts = await widget.locator('.log > .msg').allInnerTexts();
     expect(texts[0]).toContain('Hallo! Ich bin der virtuelle Assistent.');
     expect(texts[1]).toContain('Noch eine Frage: Wie lange ist die Lieferzeit nach Österreich?');
     expect(await widget.locator('form.rating').count()).toBe(0);

@@ -42,7 +42,7 @@ export interface Session {
   token: string;
 }
 
-export type LiveEvent = { type: 'message'; message: ChatMessage } | { type: 'status'; status: ConversationStatus };
+export type LiveEvent = { type: 'message'; message: ChatMessage } | { type: 'status'; status: ConversationStatus } | { type: 'typing'; name?: string | null };
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
@@ -105,6 +105,11 @@ export class ChatApi {
 
   rate(session: Session, stars: number, comment: string) {
     return this.call<unknown>('POST', this.path(session, '/rating'), session.token, comment ? { stars, comment } : { stars });
+  }
+
+  /** The article's body as HTML the server has sanitised (the help center renders the same). */
+  article(id: string, locale: string) {
+    return this.call<{ html: string }>('GET', `/api/articles/${encodeURIComponent(id)}?locale=${encodeURIComponent(locale)}`);
   }
 
   /** The server replays messages after `after` first, then sends live events (and the status on connect). */

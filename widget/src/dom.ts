@@ -1,4 +1,5 @@
-// A tiny DOM builder. Text is always a text node: nothing from the server ever goes through innerHTML.
+// A tiny DOM builder. Text is always a text node: nothing from the server goes through innerHTML (except an
+// article body the server sanitised, in widget.ts).
 type Child = Node | string | null | undefined | false;
 type Props = Record<string, string | number | boolean | null | undefined | EventListener>;
 

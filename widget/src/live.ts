@@ -11,6 +11,8 @@ export interface LiveOptions {
 }
 
 const POLL_MS = 4000;
+/** close code of a server shutting down (deploy, restart): reconnect at once */
+const SERVICE_RESTART = 1012;
 const MAX_BACKOFF_MS = 30_000;
 /** socket failures in a row before polling starts */
 const FAILURES_BEFORE_POLLING = 2;
@@ -29,6 +31,11 @@ export class LiveUpdates {
     this.stopped = false;
     addEventListener('online', this.onOnline);
     this.connect();
+  }
+
+  /** Sends a small signal (typing) over the socket when it is open; dropped otherwise (it is only a hint). */
+  send(data: object): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(data));
   }
 
   stop(): void {
@@ -65,9 +72,10 @@ export class LiveUpdates {
       }
       this.options.onEvent(parsed);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
+      if (event.code === SERVICE_RESTART) return this.restarted();
       this.failed();
     };
   }
@@ -80,6 +88,15 @@ export class LiveUpdates {
     const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (this.failures - 1)) * (0.75 + Math.random() * 0.5);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** The server is shutting down (a deploy): reconnect soon, to whichever instance answers; not a failure. */
+  private restarted(): void {
+    if (this.stopped) return;
+    this.options.onConnected(false);
+    clearTimeout(this.retryTimer);
+    // spread over a second, so the sockets of a whole instance do not all arrive at once
+    this.retryTimer = setTimeout(() => this.connect(), 100 + Math.random() * 900);
   }
 
   private reconnectNow(): void {

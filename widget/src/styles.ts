@@ -62,6 +62,11 @@ a{color:var(--accent)}
 .bubble{max-width:82%;padding:10px 14px;border-radius:18px 18px 18px 6px;background:var(--bubble);white-space:pre-wrap;overflow-wrap:anywhere}
 .customer .bubble{background:var(--accent);color:#fff;border-radius:18px 18px 6px 18px}
 .customer .bubble a{color:#fff}
+.earlier{display:flex;flex-direction:column;gap:inherit;opacity:.8}
+.divider{display:flex;align-items:center;gap:8px;margin:0 0 4px;font-size:12px;font-weight:600;color:var(--muted)}
+.divider::after{content:'';flex:1;border-top:1px solid var(--line)}
+.earlier+.msg{margin-top:6px;padding-top:12px;border-top:1px dashed var(--line)}
+.time{margin:2px 6px 0;font-size:11px;color:var(--muted);font-variant-numeric:tabular-nums}
 .who{margin:0 0 3px 4px;font-size:12px;font-weight:600;color:var(--muted)}
 .system{align-items:center;text-align:center}
 .system .note{max-width:92%;margin:2px 0;padding:7px 12px;font-size:13px;line-height:1.4;color:var(--muted);background:#f8fafc;border:1px solid var(--line);border-radius:12px;white-space:pre-wrap}
@@ -75,6 +80,16 @@ a{color:var(--accent)}
 .card p{margin:0 0 8px;font-size:13.5px;color:#374151}
 .card a{display:inline-flex;align-items:center;gap:4px;font-size:13.5px;font-weight:600;text-decoration:none}
 .card a:hover{text-decoration:underline}
+.card .more{display:block;margin:0 0 6px;padding:0;border:0;background:none;color:var(--accent-dark);font:inherit;font-size:13.5px;font-weight:600;cursor:pointer}
+.card .more:hover{text-decoration:underline}
+.cards:has(.article:not([hidden])){width:100%}
+.article{margin:4px 0 8px;font-size:13.5px;line-height:1.5;color:#374151;overflow-wrap:anywhere}
+.article>:first-child{margin-top:0}
+.article h2,.article h3{margin:12px 0 4px;font-size:14px}
+.article ul,.article ol{margin:4px 0;padding-left:20px}
+.article table{display:block;max-width:100%;overflow-x:auto;border-collapse:collapse;font-size:12.5px}
+.article th,.article td{padding:3px 5px;border:1px solid var(--line);text-align:left;vertical-align:top;overflow-wrap:normal;hyphens:auto}
+.card .article a{display:inline;font-weight:inherit;text-decoration:underline}
 .card a svg{width:16px;height:16px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}
 .choices{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px;padding:0;list-style:none}
 .quick{justify-content:flex-end;align-self:flex-end;max-width:92%}

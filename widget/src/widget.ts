@@ -2,6 +2,7 @@
 // Messages are placed by their server seq; the customer's own message shows at once and is matched
 // with its stored copy when that arrives (socket, poll or history), so nothing shows twice.
 import { ApiError, ChatApi, type ChatMessage, type Choice, type ConversationStatus, type LiveEvent, type Session } from './api.js';
+import { takeResumeLink } from './resume-link.js';
 import { h, icon, ICONS, linkified, safeUrl } from './dom.js';
 import type { Locale, Strings } from './i18n.js';
 import { LiveUpdates } from './live.js';
@@ -74,6 +75,9 @@ export class ChatWidget {
   private body!: HTMLElement;
   private log!: HTMLElement;
   private typing!: HTMLElement;
+  private typingLabel!: HTMLElement;
+  private agentTypingUntil = 0;
+  private lastTypingSent = 0;
   private ratingSlot!: HTMLElement;
   private input!: HTMLTextAreaElement;
 
@@ -161,7 +165,8 @@ export class ChatWidget {
     this.subtitle = h('p', { class: 'subtitle', id: 'sd-subtitle' }, t.subtitleBot);
     this.notice = h('p', { class: 'notice', role: 'status', hidden: true });
     this.log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': t.messages });
-    this.typing = h('div', { class: 'typing', role: 'status', hidden: true }, h('span', { 'aria-hidden': 'true' }), h('span', { 'aria-hidden': 'true' }), h('span', { 'aria-hidden': 'true' }), h('span', { class: 'sr' }, t.typing));
+    this.typingLabel = h('span', { class: 'sr' }, t.typing);
+    this.typing = h('div', { class: 'typing', role: 'status', hidden: true }, h('span', { 'aria-hidden': 'true' }), h('span', { 'aria-hidden': 'true' }), h('span', { 'aria-hidden': 'true' }), this.typingLabel);
     this.ratingSlot = h('div', {});
     // focusable so the history scrolls by keyboard even when it holds no link or button
     this.body = h('section', { class: 'body', tabindex: '0', 'aria-label': t.conversation }, this.log, this.typing, this.ratingSlot);
@@ -170,7 +175,10 @@ export class ChatWidget {
       rows: 1,
       placeholder: t.placeholder,
       maxlength: 2000,
-      oninput: () => this.fitInput(),
+      oninput: () => {
+        this.fitInput();
+        this.signalTyping();
+      },
       onkeydown: (event: Event) => {
         const key = event as KeyboardEvent;
         if (key.key === 'Enter' && !key.shiftKey && !key.isComposing) {
@@ -246,6 +254,9 @@ export class ChatWidget {
   // ---- conversation lifecycle -------------------------------------------------------------
 
   private async restore(): Promise<void> {
+    // issue 13 (email): a reply e-mail's link reopens its conversation here
+    const linked = takeResumeLink();
+    if (linked) this.saved.saveConversation({ ...linked, open: true, userId: this.options.user?.id });
     const saved = this.saved.conversation();
     if (!saved) return;
     // another user signed in on this browser (or signed out): their conversation is not this user's to see
@@ -296,8 +307,12 @@ export class ChatWidget {
     return this.starting;
   }
 
-  /** Drops the current conversation (resolved, or no longer valid) and clears the panel. */
-  private forget(): void {
+  /**
+   * Drops the current conversation (resolved, or no longer valid) and clears the panel. After a resolve the
+   * transcript stays above the new one, read-only, under "Earlier conversation" (until the page is left).
+   */
+  private forget(keepTranscript = false): void {
+    const earlier = keepTranscript ? this.earlierTranscript() : null;
     this.live?.stop();
     this.live = undefined;
     this.session = undefined;
@@ -306,8 +321,22 @@ export class ChatWidget {
     this.lastSeq = 0;
     this.unconfirmed = [];
     this.agentName = undefined;
-    this.log.replaceChildren();
+    this.log.replaceChildren(...(earlier ? [earlier] : []));
     this.setStatus('bot');
+  }
+
+  /** The log's messages moved into one read-only block (earlier blocks stay first); null when there is nothing to keep. */
+  private earlierTranscript(): HTMLElement | null {
+    const messages = [...this.log.children].filter((child) => !child.classList.contains('earlier'));
+    if (!messages.some((child) => child.classList.contains('msg') && !child.classList.contains('pending'))) return null;
+    const block = this.log.querySelector<HTMLElement>(':scope > .earlier') ?? h('div', { class: 'earlier', role: 'group', 'aria-label': this.t.earlier }, h('p', { class: 'divider' }, this.t.earlier));
+    block.dataset.key = '-1';
+    // read-only: its quick replies and retries belong to a closed conversation (cards still expand)
+    for (const message of messages) {
+      message.querySelectorAll('.choices, .fail').forEach((control) => control.remove());
+      block.append(message);
+    }
+    return block;
   }
 
   private connectLive(): void {
@@ -346,8 +375,16 @@ export class ChatWidget {
 
   private onLiveEvent(session: Session, event: LiveEvent): void {
     if (session !== this.session) return;
-    if (event.type === 'message' && event.message) this.showAll([event.message], true);
-    else if (event.type === 'status' && event.status) this.setStatus(event.status);
+    if (event.type === 'message' && event.message) {
+      if (event.message.author === 'agent') this.agentTypingUntil = 0;
+      this.showAll([event.message], true);
+    } else if (event.type === 'status' && event.status) this.setStatus(event.status);
+    else if (event.type === 'typing') {
+      this.agentTypingUntil = Date.now() + 5_000;
+      this.typingLabel.textContent = this.t.agentTyping(event.name || this.agentName || this.t.team);
+      this.updateTyping();
+      setTimeout(() => this.updateTyping(), 5_050);
+    }
   }
 
   private setStatus(status: ConversationStatus): void {
@@ -412,7 +449,7 @@ export class ChatWidget {
 
   private submit(outgoing: Outgoing, shownText: string): void {
     // A message after "resolved" opens a new conversation for the same visitor.
-    if (this.status === 'resolved') this.forget();
+    if (this.status === 'resolved') this.forget(true);
     const own: OwnMessage = { element: this.ownMessageElement(shownText), text: shownText, state: 'sending' };
     this.unconfirmed.push(own);
     this.place(own.element, Infinity);
@@ -434,7 +471,7 @@ export class ChatWidget {
     } catch (error) {
       if (error instanceof ApiError && error.status === 409 && !afterConflict) {
         // closed meanwhile (the resolve event was missed): the message opens a new conversation
-        this.forget();
+        this.forget(true);
         this.unconfirmed.push(own);
         this.place(own.element, Infinity);
         return this.deliver(own, outgoing, true);
@@ -485,8 +522,17 @@ export class ChatWidget {
     own.element.append(problem);
   }
 
+  /** While a person has the conversation (or it waits for one), they see that the customer is typing; at most every 2 s. */
+  private signalTyping(): void {
+    if ((this.status !== 'assigned' && this.status !== 'queued') || Date.now() - this.lastTypingSent < 2_000) return;
+    this.lastTypingSent = Date.now();
+    this.live?.send({ type: 'typing' });
+  }
+
   private updateTyping(): void {
-    this.typing.hidden = !(this.waiting > 0 && this.status === 'bot');
+    const botWorking = this.waiting > 0 && this.status === 'bot';
+    if (botWorking) this.typingLabel.textContent = this.t.typing;
+    this.typing.hidden = !(botWorking || (this.agentTypingUntil > Date.now() && this.status === 'assigned'));
     if (!this.typing.hidden) this.scrollToEnd();
   }
 
@@ -515,6 +561,9 @@ export class ChatWidget {
         element = own.element;
         const bubble = element.querySelector('.bubble');
         if (bubble && own.text !== message.text) bubble.replaceChildren(linkified(message.text, this.options.apiBase));
+        // the stored time, as a reload would show it
+        const time = this.timeOf(message.createdAt);
+        if (time) element.querySelector('.time')?.replaceWith(time);
       }
     }
     element ??= this.messageElement(message);
@@ -543,8 +592,15 @@ export class ChatWidget {
     this.log.insertBefore(element, before);
   }
 
-  private ownMessageElement(text: string): HTMLElement {
-    return h('div', { class: 'msg customer pending' }, h('span', { class: 'sr' }, `${this.t.you}: `), h('div', { class: 'bubble' }, linkified(text, this.options.apiBase)));
+  private ownMessageElement(text: string, createdAt?: string): HTMLElement {
+    return h('div', { class: 'msg customer pending' }, h('span', { class: 'sr' }, `${this.t.you}: `), h('div', { class: 'bubble' }, linkified(text, this.options.apiBase)), this.timeOf(createdAt));
+  }
+
+  /** HH:MM in the widget's language, from the server's createdAt (now for a message not yet stored). */
+  private timeOf(createdAt: string | undefined): HTMLElement | null {
+    const when = createdAt ? new Date(createdAt) : new Date();
+    if (Number.isNaN(when.getTime())) return null;
+    return h('time', { class: 'time', datetime: when.toISOString() }, when.toLocaleTimeString(this.options.locale, { hour: '2-digit', minute: '2-digit' }));
   }
 
   private messageElement(message: ChatMessage): HTMLElement {
@@ -555,7 +611,7 @@ export class ChatWidget {
     const files = attachmentList(this.api, this.session, message.attachments, t.attachment);
     const fileOnly = files !== null && (message.attachments ?? []).some((a) => a.name === message.text);
     if (message.author === 'customer') {
-      const element = fileOnly ? h('div', { class: 'msg customer' }, h('span', { class: 'sr' }, `${this.t.you}: `)) : this.ownMessageElement(message.text);
+      const element = fileOnly ? h('div', { class: 'msg customer' }, h('span', { class: 'sr' }, `${this.t.you}: `), this.timeOf(message.createdAt)) : this.ownMessageElement(message.text, message.createdAt);
       element.classList.remove('pending');
       if (files) element.append(files);
       return element;
@@ -567,6 +623,7 @@ export class ChatWidget {
       message.author === 'agent' ? h('p', { class: 'who', 'aria-hidden': 'true' }, who) : null,
       h('span', { class: 'sr' }, `${who}: `),
       message.text && !fileOnly ? h('div', { class: 'bubble' }, linkified(message.text, base)) : null,
+      message.text ? this.timeOf(message.createdAt) : null,
     );
     if (files) element.append(files);
     const articles = Array.isArray(message.articles) ? message.articles : [];
@@ -580,6 +637,7 @@ export class ChatWidget {
             { class: 'card' },
             h('h3', {}, article.title),
             article.summary ? h('p', {}, article.summary) : null,
+            typeof article.id === 'string' ? this.expander(article.id, article.title) : null,
             href ? h('a', { href, target: '_blank', rel: 'noopener' }, t.readArticle, h('span', { class: 'sr' }, `: ${article.title}`), icon(...ICONS.arrow)) : null,
           ),
         );
@@ -621,6 +679,41 @@ export class ChatWidget {
         this.notice.hidden = false;
       } else this.showProblem(error);
     }
+  }
+
+  /** "Read more": the article's full body, fetched once and shown inside the card. */
+  private expander(id: string, title: string): DocumentFragment {
+    const t = this.t;
+    const full = h('div', { class: 'article', hidden: true });
+    const label = h('span', {}, t.readMore);
+    const toggle = h('button', { type: 'button', class: 'more', 'aria-expanded': 'false' }, label, h('span', { class: 'sr' }, `: ${title}`));
+    let loaded = false;
+    toggle.addEventListener('click', async () => {
+      const opening = full.hidden;
+      if (opening && !loaded) {
+        toggle.disabled = true;
+        try {
+          const { html } = await this.api.article(id, this.options.locale);
+          // sanitised by the server (the help center shows the same HTML); only this string goes through innerHTML
+          full.innerHTML = html;
+          full.querySelectorAll('a').forEach((link) => {
+            link.target = '_blank';
+            link.rel = 'noopener noreferrer';
+          });
+          loaded = true;
+        } catch {
+          full.textContent = t.unreachable;
+        } finally {
+          toggle.disabled = false;
+        }
+      }
+      full.hidden = !opening;
+      toggle.setAttribute('aria-expanded', String(opening));
+      label.textContent = opening ? t.readLess : t.readMore;
+    });
+    const fragment = document.createDocumentFragment();
+    fragment.append(full, toggle);
+    return fragment;
   }
 
   private appendChoices(element: HTMLElement, choices: Choice[] | undefined, kind: string, label: string): void {

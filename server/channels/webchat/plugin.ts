@@ -15,9 +15,12 @@ import { WEB_CHANNEL } from './webchat-adapter.js';
 import { webDelivery } from '../../handoff/delivery.js';
 import { ChatMessage, customerVisible, toChatMessage } from './messages.js';
 import { newToken, tokenMatches } from './tokens.js';
+import { CustomerSockets } from './customer-sockets.js';
+import { ResumeTokens } from '../email/resume-tokens.js';
 import { ConversationRateLimit } from './conversation-limit.js';
 import { AttachmentRepository } from '../../attachments/repository.js';
 import { AttachmentJson, AttachmentParams, UploadHeaders, acceptRawUploads, readUpload, sendAttachment } from '../../attachments/http.js';
+import { rateLimitStore } from '../../limits/window-counter.js';
 
 const ErrorReply = Type.Object({ error: Type.String(), message: Type.String(), statusCode: Type.Integer() });
 const Status = Type.Union([Type.Literal('bot'), Type.Literal('queued'), Type.Literal('assigned'), Type.Literal('resolved')]);
@@ -37,13 +40,37 @@ function fail(reply: FastifyReply, statusCode: number, error: string, message: s
 
 const NOT_FOUND = 'No conversation with this id and token.';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** issue 13 (email): the widget sockets open per conversation, and when each customer was last seen */
+    customerSockets: CustomerSockets;
+  }
+}
+
 export default fp(
   async (app) => {
     // the turn machinery (customer, conversation, bot turn in order) is every channel's: app.inbound
     const adapter = app.inbound.adapter(WEB_CHANNEL);
     // agent and handoff messages reach the widget through the bus (the stream below): no delivery state
     app.deliveries.register(WEB_CHANNEL, webDelivery);
-    const perConversation = new ConversationRateLimit(app.config.chat.messagesPerMinute);
+    // issue 13 (email): who is still connected, and the links in reply e-mails
+    app.decorate('customerSockets', new CustomerSockets(app.store.db, () => app.clock.now()));
+    const resumeTokens = new ResumeTokens(app.store.db, () => app.clock.now());
+    // keeps proxies from closing idle sockets and marks their customers as still here: one sweep for all of
+    // them, no timer per socket (10,000 sockets), one UPDATE per 500 conversations
+    const pinged = new Map<import('ws').WebSocket, string>();
+    const pingSweep = setInterval(() => {
+      const present = new Set<string>();
+      for (const [socket, conversationId] of pinged) {
+        if (socket.readyState !== socket.OPEN) continue;
+        socket.ping();
+        present.add(conversationId);
+      }
+      if (present.size) void app.customerSockets.seenAll([...present]).catch((err) => app.log.warn({ err }, 'chat stream: could not record customers as seen'));
+    }, 30_000);
+    pingSweep.unref();
+    app.addHook('onClose', async () => clearInterval(pingSweep));
+    const perConversation = new ConversationRateLimit(app.config.chat.messagesPerMinute, app.windowCounter);
 
     /** The conversation a request may use: 401 without a token, 404 for a wrong token or unknown id. */
     async function authorised(request: FastifyRequest, reply: FastifyReply, token: string | undefined): Promise<Conversation | undefined> {
@@ -52,7 +79,8 @@ export default fp(
         return undefined;
       }
       const conversation = await app.repos.conversations.get((request.params as { id: string }).id);
-      if (!conversation || conversation.channel !== WEB_CHANNEL || !tokenMatches(token, conversation.token_hash)) {
+      // the widget's token, or the resume token of a reply e-mail's link (which opens this conversation only)
+      if (!conversation || conversation.channel !== WEB_CHANNEL || !(tokenMatches(token, conversation.token_hash) || (await resumeTokens.opens(conversation.id, token)))) {
         fail(reply, 404, 'Not Found', NOT_FOUND);
         return undefined;
       }
@@ -130,6 +158,7 @@ export default fp(
         global: true,
         max: app.config.chat.requestsPerMinutePerIp,
         timeWindow: 60_000,
+        store: rateLimitStore(app.windowCounter, 'chat'),
         errorResponseBuilder: (_request, context) => ({
           statusCode: 429,
           error: 'Too Many Requests',
@@ -249,7 +278,7 @@ export default fp(
           if (conversation.status === 'resolved') {
             return fail(reply, 409, 'Conflict', 'This conversation is closed. Start a new one with POST /api/chat/conversations (send your visitorId).');
           }
-          const retryAfter = perConversation.take(conversation.id);
+          const retryAfter = await perConversation.take(conversation.id);
           if (retryAfter > 0) {
             reply.header('retry-after', String(retryAfter));
             return fail(reply, 429, 'Too Many Requests', `Too many messages in this conversation; try again in ${retryAfter} seconds.`);
@@ -324,7 +353,7 @@ export default fp(
             if (conversation.status === 'resolved') {
               return fail(reply, 409, 'Conflict', 'This conversation is closed. Start a new one with POST /api/chat/conversations (send your visitorId).');
             }
-            const retryAfter = perConversation.take(conversation.id);
+            const retryAfter = await perConversation.take(conversation.id);
             if (retryAfter > 0) {
               reply.header('retry-after', String(retryAfter));
               return fail(reply, 429, 'Too Many Requests', `Too many messages in this conversation; try again in ${retryAfter} seconds.`);
@@ -396,12 +425,15 @@ export default fp(
             summary: 'Live messages and status (WebSocket)',
             description:
               'Upgrade to a WebSocket. Server → client JSON: { type: "message", message } for every new customer, bot, agent or system message, ' +
-              '{ type: "status", status } on every status change (and once on connect). With ?after=<seq> missed messages are sent first.',
+              '{ type: "status", status } on every status change (and once on connect), { type: "typing", name } while the assigned agent types a reply. ' +
+              'Client → server: { type: "typing" } while the customer types (passed on to agents at most every 2 s). With ?after=<seq> missed messages are sent first.',
             params: IdParams,
             querystring: Type.Object({ token: Type.Optional(Type.String()), after: Type.Optional(Type.Integer({ minimum: 0 })) }),
           },
           preValidation: async (request, reply) => {
-            const conversation = await authorised(request, reply, (request.query as { token?: string }).token);
+            // preValidation runs before the schema: ?token=a&token=b arrives as an array, which is no token
+            const token = (request.query as { token?: unknown }).token;
+            const conversation = await authorised(request, reply, typeof token === 'string' ? token : undefined);
             if (conversation) (request as any).conversation = conversation;
           },
         },
@@ -416,6 +448,7 @@ export default fp(
           let replaying = lastSeq !== undefined;
           const forward = (event: ConversationEvent) => {
             if (event.type === 'status') return send({ type: 'status', status: event.status });
+            if (event.type === 'typing') return event.who === 'agent' ? send({ type: 'typing', name: event.agentName ?? null }) : undefined;
             if (event.type !== 'message') return;
             const message: Message = event.message;
             if (message.internal) return;
@@ -426,11 +459,30 @@ export default fp(
           const unsubscribe = app.bus.subscribe(conversation.id, (event) => (replaying ? pending.push(event) : forward(event)));
           socket.on('close', unsubscribe);
           socket.on('error', unsubscribe);
+          // the customer is here: no reply e-mail while a socket is open (seen refreshed with the keep-alive)
+          const seenFailed = (err: unknown) => request.log.warn({ err }, 'chat stream: could not record the customer as seen');
+          void app.customerSockets.connected(conversation.id).catch(seenFailed);
+          socket.on('close', () => void app.customerSockets.disconnected(conversation.id).catch(seenFailed));
+          // the customer typing reaches the agents (at most every 2 s; anything else the widget sends is ignored)
+          let lastTyping = 0;
+          socket.on('message', (data) => {
+            if (Date.now() - lastTyping < 2_000) return;
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(String(data).slice(0, 200));
+            } catch {
+              return;
+            }
+            if ((parsed as { type?: unknown })?.type !== 'typing') return;
+            lastTyping = Date.now();
+            app.bus.publish({ type: 'typing', conversationId: conversation.id, who: 'customer' });
+          });
           // keeps proxies from closing an idle socket
-          const keepAlive = setInterval(() => socket.ping(), 30_000);
-          socket.on('close', () => clearInterval(keepAlive));
+          pinged.set(socket, conversation.id);
+          socket.on('close', () => pinged.delete(socket));
           void (async () => {
             const current = await app.repos.conversations.get(conversation.id);
+            await app.store.durable(); // what is replayed must be committed
             send({ type: 'status', status: current?.status ?? conversation.status });
             if (replaying) {
               const missed = await app.repos.conversations.messages(conversation.id, { afterSeq: lastSeq });

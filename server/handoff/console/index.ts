@@ -538,7 +538,7 @@ function renderMessage(m: AgentMessage): HTMLElement {
   if (m.decision) tags.push(t.decision(m.decision));
   if (m.feedback) tags.push(m.feedback === 'helpful' ? t.saidHelped : t.saidNotHelped);
   else if (m.action) tags.push(t.pressed(m.action));
-  if (m.deliveryState) tags.push(t.delivery(m.deliveryState, m.deliveryError ?? ''));
+  if (m.deliveryState) tags.push((m.deliveredBy === 'email' ? t.emailDelivery : t.delivery)(m.deliveryState, m.deliveryError ?? ''));
   if (m.input) tags.push(m.input.kind === 'speech' ? t.spoken(m.input.confidence !== undefined ? `${Math.round(m.input.confidence * 100)}%` : '') : t.keypad);
   if (tags.length) item.append(el('p', { className: 'tags' }, tags.join(' · ')));
   return item;
@@ -619,11 +619,29 @@ document.getElementById('console-locale')?.addEventListener('change', async (eve
 // --- live updates
 
 interface StreamEvent {
-  type: 'hello' | 'status' | 'message' | 'delivery' | 'rating';
+  type: 'hello' | 'status' | 'message' | 'delivery' | 'rating' | 'typing';
   conversationId: string;
   status?: string;
   message?: AgentMessage;
 }
+
+// Typing both ways: the customer's signal shows for a few seconds; the agent's reply typing is sent at most every 2 s.
+let typingTimer: ReturnType<typeof setTimeout> | undefined;
+function showCustomerTyping() {
+  typingIndicator.textContent = t.customerTyping;
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(hideCustomerTyping, 5_000);
+}
+function hideCustomerTyping() {
+  clearTimeout(typingTimer);
+  typingIndicator.textContent = '';
+}
+let lastTypingSent = 0;
+composerText.addEventListener('input', () => {
+  if (state.mode !== 'reply' || !state.openId || liveSocket?.readyState !== WebSocket.OPEN || Date.now() - lastTypingSent < 2_000) return;
+  lastTypingSent = Date.now();
+  liveSocket.send(JSON.stringify({ type: 'typing', conversationId: state.openId }));
+});
 
 /** A customer wrote: the line of that conversation is unread unless the agent has it open. */
 function noteCustomerMessage(conversationId: string, seq: number) {
@@ -653,8 +671,11 @@ function connect() {
       // an SMS was sent, delivered or failed; a resolved conversation was rated: the open one shows it
       if (data.conversationId === state.openId) void refreshOpen().catch(report);
       if (data.type === 'rating') reloadQueueSoon();
+    } else if (data.type === 'typing') {
+      if (data.conversationId === state.openId) showCustomerTyping();
     } else if (data.type === 'message' && data.message) {
       if (data.conversationId === state.openId) appendMessage(data.message);
+      if (data.conversationId === state.openId && data.message.author === 'customer') hideCustomerTyping();
       if (data.message.author === 'customer') {
         noteCustomerMessage(data.conversationId, data.message.seq);
         if (!state.queue.find((c) => c.id === data.conversationId)?.firstQuestion) reloadQueueSoon();
@@ -669,6 +690,8 @@ function connect() {
   socket.addEventListener('close', (event) => {
     document.body.dataset.live = 'false';
     if (event.code === 4401) return location.assign('/agent/login');
+    // 1012: the server restarts (a deploy): reconnect soon, to another instance; opening again reloads the queue
+    if (event.code === 1012) return void setTimeout(connect, 100 + Math.random() * 900);
     retry = Math.min(retry + 1, 6);
     setTimeout(connect, 500 * 2 ** retry);
   });
