@@ -37,6 +37,10 @@ export interface Config {
   // --- end learned evidence ---
   /** article feedback (help center form and API) one IP may send per minute */
   feedbackPerMinutePerIp: number;
+  // --- attachments (issue 13) ---
+  /** largest attachment (bytes) a customer or agent may upload; larger gets 413 */
+  attachmentMaxBytes: number;
+  // --- end attachments ---
   chat: {
     maxTextLength: number;
     /** Messages per minute one conversation may send. */
@@ -262,6 +266,9 @@ export function loadConfig(env: Env = process.env): Config {
     kbWatch: boolean(env, 'KB_WATCH', true),
     kbRelearnHours: integer(env, 'KB_RELEARN_HOURS', 24, 0, 24 * 24),
     feedbackPerMinutePerIp: integer(env, 'FEEDBACK_PER_MINUTE_PER_IP', 20, 1, 100_000),
+    // --- attachments (issue 13) ---
+    attachmentMaxBytes: integer(env, 'ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024, 1, 100 * 1024 * 1024),
+    // --- end attachments ---
     chat: {
       maxTextLength: integer(env, 'CHAT_MAX_TEXT_LENGTH', 2000, 1, 100_000),
       messagesPerMinute: integer(env, 'CHAT_MESSAGES_PER_MINUTE', 30, 1, 100_000),

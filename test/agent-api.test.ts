@@ -149,6 +149,8 @@ describe('the agent API', () => {
       '/api/agent/canned-replies/{id}',
       '/api/agent/conversations/{id}',
       '/api/agent/conversations/{id}/articles',
+      '/api/agent/conversations/{id}/attachments',
+      '/api/agent/conversations/{id}/attachments/{attachmentId}',
       '/api/agent/conversations/{id}/claim',
       '/api/agent/conversations/{id}/hand-back',
       '/api/agent/conversations/{id}/notes',

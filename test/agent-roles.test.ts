@@ -46,6 +46,9 @@ const MATRIX: Record<string, Who[]> = {
   'PATCH /api/agent/me': EVERYONE,
   'GET /api/agent/presence': CONVERSATIONS,
   'POST /api/agent/presence': CONVERSATIONS,
+  // issue 13: attachments
+  'POST /api/agent/conversations/:id/attachments': CONVERSATIONS,
+  'GET /api/agent/conversations/:id/attachments/:attachmentId': CONVERSATIONS,
   'GET /api/agent/kb/search': EVERYONE,
   'GET /api/agent/kb/learned': CONTENT,
   'DELETE /api/agent/kb/learned/:id': CONTENT,

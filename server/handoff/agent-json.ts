@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Message } from '../store/conversations.js';
 import type { Conversation } from '../store/schema.js';
 import type { EscalationRecord } from './service.js';
+import { AttachmentJson, attachmentsOf } from '../attachments/http.js';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -61,6 +62,7 @@ export const AgentMessage = Type.Object({
   deliveryError: Type.Optional(Type.String({ description: 'why the delivery failed (or why the last attempt did)' })),
   deliveredBy: Type.Optional(Type.Literal('email', { description: 'issue 13: the reply also went to the customer by e-mail (deliveryState is that e-mail\'s)' })),
   media: Type.Optional(Type.Array(Type.Object({ url: Type.String(), contentType: Type.String() }), { description: 'pictures or files the customer sent (MMS)' })),
+  attachments: Type.Optional(Type.Array(AttachmentJson, { description: 'images or PDFs attached in the web chat; GET the url with the agent session' })),
   transfer: Type.Optional(
     Type.Object(
       { fromName: Nullable(Type.String()), toAgentId: Type.Integer(), toName: Type.String() },
@@ -184,6 +186,8 @@ export function toAgentMessage(message: Message, locale: string, lookups: Lookup
   // only web links: a stored URL becomes a link in the console
   const media = Array.isArray(payload.media) ? payload.media.filter((m: any) => /^https?:\/\//.test(String(m?.url))) : [];
   if (media.length) json.media = media.map((m: any) => ({ url: String(m.url), contentType: String(m.contentType ?? '') }));
+  const attachments = attachmentsOf(message.payload, `/api/agent/conversations/${encodeURIComponent(message.conversationId)}`);
+  if (attachments.length) json.attachments = attachments;
   if (payload.transfer && typeof payload.transfer.toAgentId === 'number') {
     json.transfer = { fromName: typeof payload.transfer.fromName === 'string' ? payload.transfer.fromName : null, toAgentId: payload.transfer.toAgentId, toName: String(payload.transfer.toName ?? '') };
   }

@@ -17,6 +17,7 @@ import inboxApi from './inbox-api.js';
 import { queueItems } from './queue-items.js';
 import { consoleLocale } from './console/strings.js';
 import presenceRoutes from './presence-routes.js';
+import agentAttachmentRoutes from '../attachments/agent-routes.js';
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
 const TextBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) });
@@ -233,4 +234,6 @@ export default async function agentApi(scope: FastifyInstance, { auth }: { auth:
   await app.register(learnedApi);
   await app.register(inboxApi, { lookups });
   await app.register(presenceRoutes);
+  // issue 13: attachments (their own scope: it takes raw uploads)
+  await app.register(agentAttachmentRoutes);
 }

@@ -214,7 +214,7 @@ export class HandoffService implements Handoff {
   }
 
   /** The agent's answer: stored first, then delivered on the customer's channel. */
-  async reply(conversationId: string, agent: Agent, text: string): Promise<Message> {
+  async reply(conversationId: string, agent: Agent, text: string, extra: { attachments?: unknown[] } = {}): Promise<Message> {
     const conversation = await this.require(conversationId);
     this.requireOwner(conversation, agent, 'reply');
     const message = await this.deps.transcript.append(conversationId, {
@@ -222,7 +222,8 @@ export class HandoffService implements Handoff {
       text,
       agentId: agent.id,
       // the KB articles the reply sends (the console's Insert puts their links in): insights know what an agent sent
-      payload: { agentName: agent.display_name, ...kbArticlesOf(text) },
+      // (issue 13: `extra.attachments`, files the agent attached, stored before this message)
+      payload: { agentName: agent.display_name, ...kbArticlesOf(text), ...(extra.attachments?.length ? { attachments: extra.attachments } : {}) },
       deliveryState: this.deps.deliveries.tracksState(conversation.channel) ? 'queued' : null,
     });
     await this.deliver(conversation, message);

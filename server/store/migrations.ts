@@ -360,6 +360,26 @@ const migrationPresence: Migration = {
   },
 };
 
+// --- 008_attachments (issue 13): files customers and agents attach in the web chat, in the database so
+// every instance can serve them. message_id is set once the message that carries the file is stored.
+function migrationAttachments(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('attachments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('message_id', 'integer')
+        .addColumn('mime_type', 'text', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('file_name', 'text', (c) => c.notNull())
+        .addColumn('content', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('attachments_conversation').on('attachments').column('conversation_id').execute();
+    },
+  };
+}
 // --- 007_email_replies (issue 13): replies by e-mail to a customer who left. When the customer's widget
 // socket was last seen (shared by every instance), and the resume tokens an e-mail's link carries
 // (only their sha256, each for one conversation).
@@ -393,6 +413,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '006_bot_turns': migration006BotTurns(dialect),
         '007_agent_presence': migrationPresence,
         '007_email_replies': migrationEmailReplies,
+        '008_attachments': migrationAttachments(dialect),
       };
     },
   };

@@ -287,6 +287,24 @@ export interface AgentConnectionsTable {
   last_seen: string;
 }
 
+// --- attachments (issue 13) ---
+export interface AttachmentsTable {
+  /** random UUID */
+  id: string;
+  conversation_id: string;
+  /** the message that carries it; null only between upload and that message being stored */
+  message_id: number | null;
+  /** detected from the content, never the client's claim */
+  mime_type: string;
+  size: number;
+  sha256: string;
+  /** the client's file name, sanitised (letters, digits, . _ - and spaces) */
+  file_name: string;
+  content: Buffer;
+  created_at: string;
+}
+// --- end attachments ---
+
 // --- e-mail replies (issue 13): a link back to one conversation, only the sha256 stored
 export interface ResumeTokensTable {
   token_hash: string;
@@ -295,6 +313,7 @@ export interface ResumeTokensTable {
 }
 
 export interface Database {
+  attachments: AttachmentsTable;
   resume_tokens: ResumeTokensTable;
   bot_turns: BotTurnsTable;
   help_searches: HelpSearchesTable;

@@ -15,6 +15,15 @@ export interface Choice {
   action: string;
 }
 
+/** A file in a message (issue 13): read the url with the conversation token (ChatApi.download). */
+export interface Attachment {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  url: string;
+}
+
 export interface ChatMessage {
   seq: number;
   author: Author;
@@ -23,6 +32,7 @@ export interface ChatMessage {
   suggestions?: Choice[];
   quickReplies?: Choice[];
   agentName?: string;
+  attachments?: Attachment[];
   internal?: boolean;
   createdAt?: string;
 }
@@ -70,6 +80,27 @@ export class ChatApi {
 
   messagesAfter(session: Session, after: number) {
     return this.call<{ status: ConversationStatus; messages: ChatMessage[] }>('GET', this.path(session, `/messages?after=${after}`), session.token);
+  }
+
+  /** Uploads an image or PDF as the raw body; the server checks what it is by its content. */
+  async upload(session: Session, file: File): Promise<{ received: ChatMessage }> {
+    const response = await fetch(this.base + this.path(session, '/attachments'), {
+      method: 'POST',
+      headers: { accept: 'application/json', authorization: `Bearer ${session.token}`, 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) },
+      body: file,
+    });
+    const payload = await response.json().catch(() => ({}));
+    if (!response.ok) throw new ApiError(response.status, payload?.message ?? response.statusText);
+    return payload;
+  }
+
+  /** A file of this conversation: fetched with the token in a header (never in a URL, which gets logged). */
+  async download(session: Session, url: string): Promise<Blob> {
+    const target = new URL(url, this.base + '/');
+    if (!target.pathname.startsWith(this.path(session, '/attachments/'))) throw new ApiError(400, 'not an attachment of this conversation');
+    const response = await fetch(this.base + target.pathname, { headers: { authorization: `Bearer ${session.token}` } });
+    if (!response.ok) throw new ApiError(response.status, response.statusText);
+    return response.blob();
   }
 
   rate(session: Session, stars: number, comment: string) {

@@ -125,6 +125,14 @@ a{color:var(--accent)}
 .send{flex:none;width:40px;height:40px;border:0;border-radius:50%;background:var(--accent);color:#fff;display:grid;place-items:center}
 .send:hover{background:var(--accent-dark)}
 .send svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2.2;stroke-linecap:round;stroke-linejoin:round}
+.attach{flex:none;width:36px;height:40px;border:0;background:transparent;color:#4b5563;display:grid;place-items:center;border-radius:8px}
+.attach:hover{color:var(--accent)}
+.attach svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}
+.files{list-style:none;margin:6px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:6px}
+.msg.customer .files{justify-content:flex-end}
+.thumb-button{padding:0;border:1px solid var(--line);border-radius:10px;background:#fff;overflow:hidden;cursor:zoom-in}
+.thumb{display:block;max-width:200px;max-height:160px;min-width:40px;min-height:40px;object-fit:cover}
+.file-link{border:1px solid var(--line);border-radius:10px;background:#fff;padding:8px 10px;color:var(--accent-dark);text-decoration:underline;cursor:pointer;max-width:240px;overflow-wrap:anywhere;text-align:left}
 @media (max-width:480px){
 .panel{inset:0;width:100%;height:100%;border-radius:0;animation:none}
 .is-open .launcher{display:none}

@@ -7,6 +7,7 @@ import { h, icon, ICONS, linkified, safeUrl } from './dom.js';
 import type { Locale, Strings } from './i18n.js';
 import { LiveUpdates } from './live.js';
 import { ratingForm } from './rating.js';
+import { ACCEPT, attachmentList } from './attachments.js';
 import { SavedState } from './saved.js';
 import { stylesheet } from './styles.js';
 
@@ -190,6 +191,7 @@ export class ChatWidget {
       'form',
       { class: 'composer', onsubmit: (event: Event) => (event.preventDefault(), this.sendTyped()) },
       h('label', { class: 'sr', for: 'sd-input' }, t.inputLabel),
+      this.attachControls(),
       this.input,
       h('button', { type: 'submit', class: 'send', 'aria-label': t.send, title: t.send }, icon(...ICONS.send)),
     );
@@ -605,9 +607,13 @@ export class ChatWidget {
     const t = this.t;
     const base = this.options.apiBase;
     if (message.author === 'system') return h('div', { class: 'msg system' }, h('p', { class: 'note' }, message.text));
+    // a message that is only a file (its text is the file name) shows the file alone, not the name twice
+    const files = attachmentList(this.api, this.session, message.attachments, t.attachment);
+    const fileOnly = files !== null && (message.attachments ?? []).some((a) => a.name === message.text);
     if (message.author === 'customer') {
-      const element = this.ownMessageElement(message.text, message.createdAt);
+      const element = fileOnly ? h('div', { class: 'msg customer' }, h('span', { class: 'sr' }, `${this.t.you}: `), this.timeOf(message.createdAt)) : this.ownMessageElement(message.text, message.createdAt);
       element.classList.remove('pending');
+      if (files) element.append(files);
       return element;
     }
     const who = message.author === 'agent' ? message.agentName || t.team : t.assistant;
@@ -616,9 +622,10 @@ export class ChatWidget {
       { class: `msg ${message.author}` },
       message.author === 'agent' ? h('p', { class: 'who', 'aria-hidden': 'true' }, who) : null,
       h('span', { class: 'sr' }, `${who}: `),
-      message.text ? h('div', { class: 'bubble' }, linkified(message.text, base)) : null,
+      message.text && !fileOnly ? h('div', { class: 'bubble' }, linkified(message.text, base)) : null,
       message.text ? this.timeOf(message.createdAt) : null,
     );
+    if (files) element.append(files);
     const articles = Array.isArray(message.articles) ? message.articles : [];
     if (articles.length) {
       const cards = h('ul', { class: 'cards' });
@@ -640,6 +647,38 @@ export class ChatWidget {
     this.appendChoices(element, message.suggestions, 'suggest', t.suggestions);
     this.appendChoices(element, message.quickReplies, 'quick', t.quickReplies);
     return element;
+  }
+
+  // ---- attachments (issue 13) --------------------------------------------------------------
+
+  /** A paperclip button and its hidden file input: the chosen file is uploaded at once. */
+  private attachControls(): DocumentFragment {
+    const picker = h('input', { type: 'file', accept: ACCEPT, hidden: true, class: 'file-input', 'aria-hidden': 'true', tabindex: '-1' });
+    picker.addEventListener('change', () => {
+      const file = picker.files?.[0];
+      picker.value = '';
+      if (file) void this.attachFile(file);
+    });
+    const button = h('button', { type: 'button', class: 'attach', 'aria-label': this.t.attach, title: this.t.attach, onclick: () => picker.click() }, icon(...ICONS.clip));
+    const fragment = document.createDocumentFragment();
+    fragment.append(picker, button);
+    return fragment;
+  }
+
+  private async attachFile(file: File): Promise<void> {
+    try {
+      if (this.status === 'resolved') this.forget();
+      const session = await this.ensureConversation();
+      const { received } = await this.api.upload(session, file);
+      if (session !== this.session) return;
+      this.showAll([received], true);
+      this.showProblem(undefined);
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 413 || error.status === 415)) {
+        this.notice.textContent = this.t.attachRefused(error.message);
+        this.notice.hidden = false;
+      } else this.showProblem(error);
+    }
   }
 
   /** "Read more": the article's full body, fetched once and shown inside the card. */

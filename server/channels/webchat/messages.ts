@@ -2,6 +2,7 @@
 // Internal notes never get here; callers filter them out and this refuses them too.
 import { Type, type Static } from '@sinclair/typebox';
 import type { Message } from '../../store/conversations.js';
+import { AttachmentJson, attachmentsOf } from '../../attachments/http.js';
 
 const ReplyOption = Type.Object({ label: Type.String(), action: Type.String() });
 
@@ -18,6 +19,7 @@ export const ChatMessage = Type.Object(
     suggestions: Type.Optional(Type.Array(ReplyOption, { description: '"did you mean" chips; send the action back to pick one' })),
     quickReplies: Type.Optional(Type.Array(ReplyOption, { description: 'buttons; send the action back as { action }' })),
     agentName: Type.Optional(Type.String({ description: 'display name of the agent who wrote it' })),
+    attachments: Type.Optional(Type.Array(AttachmentJson, { description: 'images or PDFs; GET each url with the conversation token' })),
     createdAt: Type.String({ format: 'date-time' }),
   },
   { additionalProperties: false },
@@ -36,6 +38,8 @@ export function toChatMessage(message: Message): ChatMessage {
   if (Array.isArray(payload.suggestions) && payload.suggestions.length) chat.suggestions = payload.suggestions.map(option);
   if (Array.isArray(payload.quickReplies) && payload.quickReplies.length) chat.quickReplies = payload.quickReplies.map(option);
   if (message.author === 'agent' && typeof payload.agentName === 'string') chat.agentName = payload.agentName;
+  const attachments = attachmentsOf(message.payload, `/api/chat/conversations/${encodeURIComponent(message.conversationId)}`);
+  if (attachments.length) chat.attachments = attachments;
   return chat;
 }
 

@@ -18,6 +18,8 @@ import { newToken, tokenMatches } from './tokens.js';
 import { CustomerSockets } from './customer-sockets.js';
 import { ResumeTokens } from '../email/resume-tokens.js';
 import { ConversationRateLimit } from './conversation-limit.js';
+import { AttachmentRepository } from '../../attachments/repository.js';
+import { AttachmentJson, AttachmentParams, UploadHeaders, acceptRawUploads, readUpload, sendAttachment } from '../../attachments/http.js';
 import { rateLimitStore } from '../../limits/window-counter.js';
 
 const ErrorReply = Type.Object({ error: Type.String(), message: Type.String(), statusCode: Type.Integer() });
@@ -147,7 +149,7 @@ export default fp(
       chat.options('/api/chat/*', { schema: { hide: true } as any, config: { rateLimit: false } }, async (_request, reply) => {
         reply
           .header('access-control-allow-methods', 'GET, POST, OPTIONS')
-          .header('access-control-allow-headers', 'authorization, content-type')
+          .header('access-control-allow-headers', 'authorization, content-type, x-file-name')
           .header('access-control-max-age', '86400')
           .code(204)
           .send();
@@ -321,6 +323,72 @@ export default fp(
           return { status: conversation.status, messages: customerVisible(messages) };
         },
       );
+
+      // --- attachments (issue 13): the customer uploads an image or PDF as the raw body; it becomes a message
+      // of theirs (stored, then published, so the agent sees it live). The bot does not answer a file.
+      const attachments = new AttachmentRepository(app.store.db, () => app.clock.now().toISOString());
+      await chat.register(async (uploads) => {
+        acceptRawUploads(uploads);
+        uploads.post(
+          '/api/chat/conversations/:id/attachments',
+          {
+            bodyLimit: app.config.attachmentMaxBytes,
+            schema: {
+              tags: ['chat'],
+              summary: 'Attach an image or PDF',
+              description:
+                'Raw body (Content-Type: application/octet-stream), file name URL-encoded in X-File-Name. The type is detected from the content: ' +
+                'PNG, JPEG, GIF, WebP or PDF; anything else (HTML, SVG, scripts, …) is 415, more than ATTACHMENT_MAX_BYTES is 413. ' +
+                'Stored as a customer message with `attachments`; GET the url with the conversation token.',
+              params: Type.Object({ id: Type.String({ maxLength: 100 }) }),
+              headers: Type.Composite([Authorization, UploadHeaders]),
+              response: { 201: Type.Object({ received: ChatMessage, attachment: AttachmentJson }), 400: ErrorReply, 401: ErrorReply, 404: ErrorReply, 409: ErrorReply, 413: ErrorReply, 415: ErrorReply, 429: ErrorReply },
+            },
+          },
+          async (request, reply) => {
+            const conversation = await authorised(request, reply, bearer(request));
+            if (!conversation) return reply;
+            const upload = readUpload(request.body, request.headers['x-file-name'] as string | undefined);
+            if (!upload.ok) return fail(reply, upload.statusCode, upload.statusCode === 415 ? 'Unsupported Media Type' : 'Bad Request', upload.message);
+            if (conversation.status === 'resolved') {
+              return fail(reply, 409, 'Conflict', 'This conversation is closed. Start a new one with POST /api/chat/conversations (send your visitorId).');
+            }
+            const retryAfter = await perConversation.take(conversation.id);
+            if (retryAfter > 0) {
+              reply.header('retry-after', String(retryAfter));
+              return fail(reply, 429, 'Too Many Requests', `Too many messages in this conversation; try again in ${retryAfter} seconds.`);
+            }
+            const { content, ...meta } = upload.ref;
+            const ref = await attachments.add(conversation.id, content, meta.type as any, meta.name);
+            const message = await app.transcript.append(conversation.id, { author: 'customer', text: ref.name, payload: { attachments: [ref] } });
+            await attachments.linkToMessage([ref.id], message.id);
+            const received = toChatMessage(message);
+            return reply.code(201).send({ received, attachment: received.attachments![0] });
+          },
+        );
+      });
+
+      chat.get(
+        '/api/chat/conversations/:id/attachments/:attachmentId',
+        {
+          schema: {
+            tags: ['chat'],
+            summary: 'Download an attachment of this conversation',
+            description:
+              'Needs the conversation token (Authorization: Bearer). Served with its detected type, nosniff, a sandboxing CSP; ' +
+              'images inline, PDFs as a download. An attachment of another conversation is 404.',
+            params: AttachmentParams,
+            headers: Authorization,
+            response: { 401: ErrorReply, 404: ErrorReply, 429: ErrorReply },
+          },
+        },
+        async (request, reply) => {
+          const conversation = await authorised(request, reply, bearer(request));
+          if (!conversation) return reply;
+          return sendAttachment(reply, attachments, conversation.id, request.params.attachmentId);
+        },
+      );
+      // --- end attachments
 
       chat.post(
         '/api/chat/conversations/:id/rating',

@@ -12,6 +12,7 @@ import { setUpShortcuts, type ShortcutAction } from './shortcuts.js';
 import { setUpTransfer } from './transfer.js';
 import { fillPlaceholders } from '../placeholders.js';
 import { setUpPresence } from './presence.js';
+import { attachButton, renderAttachments } from './attachments.js';
 
 // The page offers only what the role may do (the server enforces it anyway): editors get the knowledge base,
 // no queue; agents and admins handle conversations; admins also manage the team.
@@ -272,6 +273,8 @@ const cannedSelect = el('select', { id: 'canned-select', 'aria-label': t.cannedR
 const kbToggle = el('button', { type: 'button', id: 'kb-toggle', 'aria-expanded': 'false', 'aria-controls': 'kb-panel' }, t.knowledgeBase);
 // the customer side adds attachments and typing indicators here
 const composerTools = el('div', { className: 'composer-tools', id: 'composer-tools' }, cannedSelect, kbToggle);
+// issue 13: the agent sends the customer an image or PDF (stored and shown like a reply)
+composerTools.append(attachButton(t.attachFile, t.attachFileHint, () => state.openId ?? undefined, (message) => appendMessage(message), (error) => report(error)));
 const typingIndicator = el('p', { className: 'typing-indicator', id: 'typing-indicator', 'aria-live': 'polite' });
 const composer = el(
   'form',
@@ -526,6 +529,8 @@ function renderMessage(m: AgentMessage): HTMLElement {
   if (m.articles?.length) {
     item.append(el('ul', { className: 'articles' }, ...m.articles.map((a) => el('li', {}, a.url ? el('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer' }, a.title) : a.title))));
   }
+  const files = renderAttachments(m.attachments);
+  if (files) item.append(files);
   if (m.media?.length) {
     item.append(el('ul', { className: 'media' }, ...m.media.map((media) => el('li', {}, el('a', { href: media.url, target: '_blank', rel: 'noopener noreferrer' }, media.contentType || t.attachment)))));
   }
