@@ -285,12 +285,48 @@ export interface AgentConnectionsTable {
   last_seen: string;
 }
 
+// --- 009_insights_rollups: daily rollups kept by database triggers (read by the insights report) ---
+export interface ConversationCountsTable {
+  day: string;
+  locale: string;
+  channel: string;
+  /** the escalation reason, '' when none */
+  reason: string;
+  conversations: number;
+  self_served: number;
+  handed_over: number;
+  rated: number;
+  satisfied: number;
+}
+
+export interface DurationCountsTable {
+  day: string;
+  locale: string;
+  channel: string;
+  kind: 'wait' | 'resolve';
+  /** histogram bucket (see migration-insights-rollups.ts) */
+  seconds: number;
+  n: number;
+}
+
+export interface ArticleViewCountsTable {
+  day: string;
+  locale: string;
+  channel: string;
+  article_id: string;
+  n: number;
+}
+// --- end 009_insights_rollups ---
+
 export interface Database {
   bot_turns: BotTurnsTable;
   help_searches: HelpSearchesTable;
   bot_turn_counts: BotTurnCountsTable;
   article_answer_counts: ArticleAnswerCountsTable;
   gap_counts: GapCountsTable;
+  conversation_counts: ConversationCountsTable;
+  duration_counts: DurationCountsTable;
+  article_view_counts: ArticleViewCountsTable;
   canned_replies: CannedRepliesTable;
   agent_presence: AgentPresenceTable;
   agent_connections: AgentConnectionsTable;
