@@ -76,27 +76,27 @@ async function postgresTriggers(db: Kysely<any>): Promise<void> {
       select (case when s < 1000 then floor(s + 0.5) when s < 10000 then floor(s / 10 + 0.5) * 10
         when s < 100000 then floor(s / 100 + 0.5) * 100 when s < 1000000 then floor(s / 1000 + 0.5) * 1000
         else floor(s / 10000 + 0.5) * 10000 end)::bigint $$`,
-    `create function insights_add_duration(d text, loc text, ch text, k text, t0 text, t1 text, sign integer) returns void language plpgsql as $$
+    `create function insights_add_duration(p_d text, p_loc text, p_ch text, p_k text, p_t0 text, p_t1 text, p_sign integer) returns void language plpgsql as $$
     begin
-      if t0 is null or t1 is null then return; end if;
+      if p_t0 is null or p_t1 is null then return; end if;
       insert into duration_counts as x (day, locale, channel, kind, seconds, n)
-        values (d, loc, ch, k, insights_bucket(extract(epoch from (t1::timestamptz - t0::timestamptz))::double precision), sign)
+        values (p_d, p_loc, p_ch, p_k, insights_bucket(extract(epoch from (p_t1::timestamptz - p_t0::timestamptz))::double precision), p_sign)
         on conflict (day, locale, channel, kind, seconds) do update set n = x.n + excluded.n;
     end $$`,
-    `create function insights_add_conversation(cid text, created text, loc text, ch text, reason text, queued text, assigned text, resolved text, rating integer, sign integer) returns void language plpgsql as $$
-    declare d text := substr(created, 1, 10);
+    `create function insights_add_conversation(p_cid text, p_created text, p_loc text, p_ch text, p_reason text, p_queued text, p_assigned text, p_resolved text, p_rating integer, p_sign integer) returns void language plpgsql as $$
+    declare p_d text := substr(p_created, 1, 10);
     begin
       insert into conversation_counts as x (day, locale, channel, reason, conversations, self_served, handed_over, rated, satisfied)
-        values (d, loc, ch, coalesce(reason, ''), sign,
-          case when queued is null and not exists (select 1 from feedback f where f.conversation_id = cid and f.helpful = 0) then sign else 0 end,
-          case when queued is not null then sign else 0 end,
-          case when rating is not null then sign else 0 end,
-          case when rating >= 4 then sign else 0 end)
+        values (p_d, p_loc, p_ch, coalesce(p_reason, ''), p_sign,
+          case when p_queued is null and not exists (select 1 from feedback f where f.conversation_id = p_cid and f.helpful = 0) then p_sign else 0 end,
+          case when p_queued is not null then p_sign else 0 end,
+          case when p_rating is not null then p_sign else 0 end,
+          case when p_rating >= 4 then p_sign else 0 end)
         on conflict (day, locale, channel, reason) do update set conversations = x.conversations + excluded.conversations,
           self_served = x.self_served + excluded.self_served, handed_over = x.handed_over + excluded.handed_over,
           rated = x.rated + excluded.rated, satisfied = x.satisfied + excluded.satisfied;
-      perform insights_add_duration(d, loc, ch, 'wait', queued, assigned, sign);
-      perform insights_add_duration(d, loc, ch, 'resolve', created, resolved, sign);
+      perform insights_add_duration(p_d, p_loc, p_ch, 'wait', p_queued, p_assigned, p_sign);
+      perform insights_add_duration(p_d, p_loc, p_ch, 'resolve', p_created, p_resolved, p_sign);
     end $$`,
     `create function insights_conversation_rollup() returns trigger language plpgsql as $$
     begin
