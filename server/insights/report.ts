@@ -58,13 +58,6 @@ type Db = Kysely<Database>;
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Math.round(Number(value)));
 
-/** seconds between two ISO text columns, in the dialect's date arithmetic */
-function secondsBetween(dialect: DialectName, from: string, to: string): RawBuilder<number> {
-  return dialect === 'postgres'
-    ? sql<number>`extract(epoch from (${sql.ref(to)}::timestamptz - ${sql.ref(from)}::timestamptz))`
-    : sql<number>`((julianday(${sql.ref(to)}) - julianday(${sql.ref(from)})) * 86400.0)`;
-}
-
 function conditions(filter: ReportFilter, columns: { created: string; locale?: string; channel?: string }): RawBuilder<unknown> {
   const parts = [sql`${sql.ref(columns.created)} >= ${filter.from}`, sql`${sql.ref(columns.created)} < ${filter.to}`];
   if (filter.locale && columns.locale) parts.push(sql`${sql.ref(columns.locale)} = ${filter.locale}`);
