@@ -192,25 +192,24 @@ export async function buildReport(db: Db, dialect: DialectName, filter: ReportFi
     from gap_counts where ${days} group by locale, wording, channel order by n desc, wording limit ${TOP_WORDINGS}`);
   const gaps = groupWordings(gapRows.map((r) => ({ locale: r.locale, wording: r.wording, channel: r.channel, count: num(r.n), agentArticle: r.agent_article, offeredArticle: r.top_article }))).slice(0, TOP_ROWS);
 
-  const searchWhere = conditions(filter, { created: 'created_at', locale: 'locale' });
-  // help-center searches have no channel of their own: a channel filter other than the help center leaves none
+  // daily rollup of help-center searches (kept by triggers, migration 009); they have no channel of their own
+  const searchDays = dayConditions({ ...filter, channel: undefined });
+  // a channel filter other than the help center leaves none
   const searchesApply = !filter.channel || filter.channel === 'help_center';
   const totals = searchesApply
     ? (await rows<{ total: unknown; no_result: unknown; no_click: unknown; clicked: unknown }>(db, sql`
-      select count(*) as total, sum(case when result_count = 0 then 1 else 0 end) as no_result,
-        sum(case when result_count > 0 and clicked_article_id is null then 1 else 0 end) as no_click,
-        sum(case when clicked_article_id is not null then 1 else 0 end) as clicked
-      from help_searches where ${searchWhere}`))[0]
+      select sum(total) as total, sum(no_result) as no_result, sum(no_click) as no_click, sum(clicked) as clicked
+      from help_search_counts where ${searchDays}`))[0]
     : undefined;
   const searches = { total: num(totals?.total), noResult: num(totals?.no_result), withResultNoClick: num(totals?.no_click), clicked: num(totals?.clicked) };
-  const searchList = async (condition: RawBuilder<unknown>) =>
+  const searchList = async (column: 'no_result' | 'no_click') =>
     searchesApply
       ? (await rows<{ locale: string; query: string; n: unknown }>(db, sql`
-        select locale, lower(query) as query, count(*) as n from help_searches where ${searchWhere} and ${condition}
-        group by locale, lower(query) order by n desc, query limit ${TOP_ROWS}`)).map((r) => ({ locale: r.locale, query: r.query, count: num(r.n) }))
+        select locale, query, sum(${sql.ref(column)}) as n from help_search_counts where ${searchDays}
+        group by locale, query having sum(${sql.ref(column)}) > 0 order by n desc, query limit ${TOP_ROWS}`)).map((r) => ({ locale: r.locale, query: r.query, count: num(r.n) }))
       : [];
-  const searchesNoResult = await searchList(sql`result_count = 0`);
-  const searchesNoClick = await searchList(sql`result_count > 0 and clicked_article_id is null`);
+  const searchesNoResult = await searchList('no_result');
+  const searchesNoClick = await searchList('no_click');
 
   const articles = await articleFigures(db, filter, days);
   const feedbackWhere = conditions(filter, { created: 'created_at', locale: 'locale', channel: 'channel' });

@@ -1,5 +1,5 @@
 // --- 009_insights_rollups (issue 14, insights speed): daily rollups of conversations, wait / resolve
-// times and article views, so /insights sums a few hundred rows per day instead of scanning every
+// times, article views and help-center searches, so /insights sums a few hundred rows per day instead of scanning every
 // conversation. Database triggers keep them current in the same transaction as the write that changes
 // them, whichever code path (or import) writes; the migration fills them from the rows already stored.
 import { sql, type Kysely } from 'kysely';
@@ -52,6 +52,21 @@ function sqliteFeedback(r: 'new' | 'old', delta: string): string {
       and not exists (select 1 from feedback f where f.conversation_id = ${r}.conversation_id and f.helpful = 0 and f.id <> ${r}.id);`;
 }
 
+/** one help-center search's contribution to help_search_counts, as a SQLite statement on row `r` */
+function sqliteSearch(r: 'new' | 'old', sign: 1 | -1): string {
+  const v = String(sign);
+  return `
+    insert into help_search_counts (day, locale, query, total, no_result, no_click, clicked)
+      values (substr(${r}.created_at, 1, 10), ${r}.locale, lower(${r}.query), ${v},
+        case when ${r}.result_count = 0 then ${v} else 0 end,
+        case when ${r}.result_count > 0 and ${r}.clicked_article_id is null then ${v} else 0 end,
+        case when ${r}.clicked_article_id is not null then ${v} else 0 end)
+      on conflict (day, locale, query) do update set total = total + excluded.total, no_result = no_result + excluded.no_result,
+        no_click = no_click + excluded.no_click, clicked = clicked + excluded.clicked;`;
+}
+
+const SEARCH_TRACKED = 'created_at, locale, query, result_count, clicked_article_id';
+
 const TRACKED = 'created_at, locale, channel, escalation_reason, queued_at, assigned_at, resolved_at, rating';
 
 async function sqliteTriggers(db: Kysely<any>): Promise<void> {
@@ -66,6 +81,9 @@ async function sqliteTriggers(db: Kysely<any>): Promise<void> {
       on conflict (day, locale, channel, article_id) do update set n = n + 1; end`,
     `create trigger article_views_rollup_delete after delete on article_views begin
       update article_view_counts set n = n - 1 where day = substr(old.created_at, 1, 10) and locale = old.locale and channel = old.channel and article_id = old.article_id; end`,
+    `create trigger help_searches_rollup_insert after insert on help_searches begin ${sqliteSearch('new', 1)} end`,
+    `create trigger help_searches_rollup_update after update of ${SEARCH_TRACKED} on help_searches begin ${sqliteSearch('old', -1)} ${sqliteSearch('new', 1)} end`,
+    `create trigger help_searches_rollup_delete after delete on help_searches begin ${sqliteSearch('old', -1)} end`,
   ];
   for (const statement of statements) await sql.raw(statement).execute(db);
 }
@@ -133,6 +151,23 @@ async function postgresTriggers(db: Kysely<any>): Promise<void> {
       return null;
     end $$`,
     `create trigger article_views_rollup after insert or delete on article_views for each row execute function insights_view_rollup()`,
+    `create function insights_add_search(p_created text, p_locale text, p_query text, p_results integer, p_clicked text, p_sign integer) returns void language plpgsql as $$
+    begin
+      insert into help_search_counts as x (day, locale, query, total, no_result, no_click, clicked)
+        values (substr(p_created, 1, 10), p_locale, lower(p_query), p_sign,
+          case when p_results = 0 then p_sign else 0 end,
+          case when p_results > 0 and p_clicked is null then p_sign else 0 end,
+          case when p_clicked is not null then p_sign else 0 end)
+        on conflict (day, locale, query) do update set total = x.total + excluded.total, no_result = x.no_result + excluded.no_result,
+          no_click = x.no_click + excluded.no_click, clicked = x.clicked + excluded.clicked;
+    end $$`,
+    `create function insights_search_rollup() returns trigger language plpgsql as $$
+    begin
+      if tg_op <> 'INSERT' then perform insights_add_search(old.created_at, old.locale, old.query, old.result_count, old.clicked_article_id, -1); end if;
+      if tg_op <> 'DELETE' then perform insights_add_search(new.created_at, new.locale, new.query, new.result_count, new.clicked_article_id, 1); end if;
+      return null;
+    end $$`,
+    `create trigger help_searches_rollup after insert or delete or update of ${SEARCH_TRACKED} on help_searches for each row execute function insights_search_rollup()`,
   ];
   for (const statement of statements) await sql.raw(statement).execute(db);
 }
@@ -174,6 +209,18 @@ export function migration009InsightsRollups(dialect: Dialect): Migration {
         .$call(noRowid)
         .execute();
 
+      await db.schema.createTable('help_search_counts')
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('locale', 'text', (c) => c.notNull())
+        .addColumn('query', 'text', (c) => c.notNull()) // lower-cased
+        .addColumn('total', 'integer', (c) => c.notNull())
+        .addColumn('no_result', 'integer', (c) => c.notNull())
+        .addColumn('no_click', 'integer', (c) => c.notNull())
+        .addColumn('clicked', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('help_search_counts_key', ['day', 'locale', 'query'])
+        .$call(noRowid)
+        .execute();
+
       // fill from what is stored already (the triggers only see later writes)
       const seconds = (from: string, to: string) =>
         dialect === 'postgres' ? `insights_bucket(extract(epoch from (${to}::timestamptz - ${from}::timestamptz))::double precision)` : sqliteBucket(sqliteSeconds(from, to));
@@ -191,6 +238,10 @@ export function migration009InsightsRollups(dialect: Dialect): Migration {
       }
       await sql.raw(`insert into article_view_counts (day, locale, channel, article_id, n)
         select substr(created_at, 1, 10), locale, channel, article_id, count(*) from article_views group by substr(created_at, 1, 10), locale, channel, article_id`).execute(db);
+      await sql.raw(`insert into help_search_counts (day, locale, query, total, no_result, no_click, clicked)
+        select substr(created_at, 1, 10), locale, lower(query), count(*), sum(case when result_count = 0 then 1 else 0 end),
+          sum(case when result_count > 0 and clicked_article_id is null then 1 else 0 end), sum(case when clicked_article_id is not null then 1 else 0 end)
+        from help_searches group by substr(created_at, 1, 10), locale, lower(query)`).execute(db);
     },
   };
 }

@@ -316,6 +316,16 @@ export interface ArticleViewCountsTable {
   article_id: string;
   n: number;
 }
+export interface HelpSearchCountsTable {
+  day: string;
+  locale: string;
+  /** lower-cased */
+  query: string;
+  total: number;
+  no_result: number;
+  no_click: number;
+  clicked: number;
+}
 // --- end 009_insights_rollups ---
 
 export interface Database {
@@ -327,6 +337,7 @@ export interface Database {
   conversation_counts: ConversationCountsTable;
   duration_counts: DurationCountsTable;
   article_view_counts: ArticleViewCountsTable;
+  help_search_counts: HelpSearchCountsTable;
   canned_replies: CannedRepliesTable;
   agent_presence: AgentPresenceTable;
   agent_connections: AgentConnectionsTable;
