@@ -1,5 +1,5 @@
 // The insights report reads daily rollups kept by database triggers (migration 009): whatever writes
-// conversations, feedback and article views — inserts, later updates, deletes — the figures follow.
+// conversations, feedback, article views and searches — inserts, later updates, deletes — the figures follow.
 import { describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { buildReport } from '../server/insights/report.js';
@@ -19,7 +19,7 @@ async function feedback(db: Kysely<Database>, conversationId: string, helpful: b
 describe.each(dialects)('insights rollups on $name', (dialect) => {
   const stores = storePerTest(dialect);
 
-  it('follow every insert, update and delete of conversations, feedback and article views', async (ctx) => {
+  it('follow every insert, update and delete of conversations, feedback, article views and searches', async (ctx) => {
     const store = await stores.open(ctx);
     const db = store.db;
     await db.insertInto('customers').values({ id: 'cust', display_name: null, created_at: '2026-11-01T00:00:00.000Z' }).execute();
@@ -56,6 +56,14 @@ describe.each(dialects)('insights rollups on $name', (dialect) => {
     await view('sms', '2026-11-21T08:00:01.000Z');
     await db.deleteFrom('article_views').where('created_at', '=', '2026-11-21T08:00:01.000Z').execute();
 
+    // searches: a click recorded later moves one from "no click" to "clicked"; queries are grouped lower-cased
+    const search = (query: string, results: number) => db.insertInto('help_searches').values({ query, locale: 'en', result_count: results, shown: '[]', clicked_article_id: null, clicked_at: null, created_at: '2026-11-21T07:00:00.000Z' }).returning('id').executeTakeFirstOrThrow();
+    await search('Refund', 0);
+    await search('refund', 0);
+    await search('Invoice', 2);
+    const clicked = await search('invoice', 2);
+    await db.updateTable('help_searches').set({ clicked_article_id: 'a1', clicked_at: '2026-11-21T07:00:05.000Z' }).where('id', '=', Number(clicked.id)).execute();
+
     const report = await buildReport(db, store.dialect, { from: '2026-11-20T00:00:00.000Z', to: '2026-11-22T00:00:00.000Z' });
     expect(report.channels).toEqual([
       { channel: 'sms', conversations: 1, selfServed: 1, selfServiceRate: 100, handedOver: 0, handOverRate: 0, waitMedianSeconds: null, waitP90Seconds: null, resolveMedianSeconds: null, rated: 1, satisfied: 0, csat: 0 },
@@ -69,6 +77,9 @@ describe.each(dialects)('insights rollups on $name', (dialect) => {
     ]);
     expect(report.handovers.map((h) => [h.channel, h.reason, h.count]).sort()).toEqual([['web', 'customer_request', 1], ['web', 'no_answer', 1]]);
     expect(report.articles.find((a) => a.articleId === 'a1')).toMatchObject({ helpCenterViews: 3, smsViews: 1 });
+    expect(report.searches).toEqual({ total: 4, noResult: 2, withResultNoClick: 1, clicked: 1 });
+    expect(report.searchesNoResult).toEqual([{ locale: 'en', query: 'refund', count: 2 }]);
+    expect(report.searchesNoClick).toEqual([{ locale: 'en', query: 'invoice', count: 1 }]);
 
     const secondDay = await buildReport(db, store.dialect, { from: '2026-11-21T00:00:00.000Z', to: '2026-11-22T00:00:00.000Z', channel: 'web' });
     expect(secondDay.channels).toEqual([expect.objectContaining({ channel: 'web', conversations: 2, selfServed: 1, handedOver: 0, waitMedianSeconds: null })]);
