@@ -1,4 +1,4 @@
-// npm run bench:insights [-- --turns 1000000 --dialect sqlite|postgres|both]
+// npm run bench:insights [-- --turns 1000000 --dialect sqlite|postgres|both] [--verbose] [--explain]
 // Seeds a million bot turns (plus conversations, searches, views, feedback in proportion) spread over
 // 90 days, with the database generating the rows (a recursive CTE / generate_series), then times the
 // /insights page render through app.inject for the 7, 30 and 90 day ranges. Target: < 300 ms.
@@ -70,6 +70,16 @@ async function seed(db: Kysely<Database>, dialect: Store['dialect'], turns: numb
   await sql`analyze`.execute(db);
 }
 
+/** the query plan of the report's gap query (the one rollup read that grows with distinct wordings) */
+async function explain(db: Kysely<Database>, name: 'sqlite' | 'postgres'): Promise<void> {
+  const gaps = sql`select locale, wording, channel, sum(n) as n, max(agent_article_id) as agent_article, max(offered_article_id) as top_article
+    from gap_counts where day >= '2026-09-01' and day <= '2026-11-30' group by locale, wording, channel order by n desc, wording limit 400`;
+  const rows = await sql<Record<string, unknown>>`${sql.raw(name === 'postgres' ? 'explain analyze' : 'explain query plan')} ${gaps}`.execute(db);
+  for (const row of rows.rows) console.log(`  plan: ${Object.values(row).join(' ')}`);
+  const size = await sql<{ n: unknown }>`select count(*) as n from gap_counts where day >= '2026-09-01'`.execute(db);
+  console.log(`  gap_counts rows in 90 days: ${Number(size.rows[0].n).toLocaleString('en')}`);
+}
+
 async function run(name: 'sqlite' | 'postgres', turns: number): Promise<void> {
   const store = name === 'sqlite' ? await openSqliteStore() : await openPostgresStore();
   try {
@@ -77,6 +87,7 @@ async function run(name: 'sqlite' | 'postgres', turns: number): Promise<void> {
     await seed(store.db, store.dialect, turns);
     const count = await store.db.selectFrom('bot_turns').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
     console.log(`${name}: seeded ${Number(count.n).toLocaleString('en')} bot turns in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (process.argv.includes('--explain')) await explain(store.db, name);
     const app = await buildApp(testConfig({ PUBLIC_URL: 'http://localhost', LOG_LEVEL: 'warn' }), { store, clock: { now: () => NOW } });
     await app.ready();
     await addAgent(app, 'bench-editor', 'Bench', 'correct horse', 'editor');
@@ -108,7 +119,7 @@ async function run(name: 'sqlite' | 'postgres', turns: number): Promise<void> {
   }
 }
 
-const { values } = parseArgs({ options: { turns: { type: 'string', default: '1000000' }, dialect: { type: 'string', default: 'both' } } });
+const { values } = parseArgs({ options: { turns: { type: 'string', default: '1000000' }, dialect: { type: 'string', default: 'both' }, verbose: { type: 'boolean' }, explain: { type: 'boolean' } } });
 const turns = Number(values.turns);
 if (values.dialect !== 'postgres') await run('sqlite', turns);
 if (values.dialect !== 'sqlite') {

@@ -312,6 +312,49 @@ export interface ResumeTokensTable {
   created_at: string;
 }
 
+// --- 009_insights_rollups: daily rollups kept by database triggers (read by the insights report) ---
+export interface ConversationCountsTable {
+  day: string;
+  locale: string;
+  channel: string;
+  /** the escalation reason, '' when none */
+  reason: string;
+  conversations: number;
+  self_served: number;
+  handed_over: number;
+  rated: number;
+  satisfied: number;
+}
+
+export interface DurationCountsTable {
+  day: string;
+  locale: string;
+  channel: string;
+  kind: 'wait' | 'resolve';
+  /** histogram bucket (see migration-insights-rollups.ts) */
+  seconds: number;
+  n: number;
+}
+
+export interface ArticleViewCountsTable {
+  day: string;
+  locale: string;
+  channel: string;
+  article_id: string;
+  n: number;
+}
+export interface HelpSearchCountsTable {
+  day: string;
+  locale: string;
+  /** lower-cased */
+  query: string;
+  total: number;
+  no_result: number;
+  no_click: number;
+  clicked: number;
+}
+// --- end 009_insights_rollups ---
+
 export interface Database {
   attachments: AttachmentsTable;
   resume_tokens: ResumeTokensTable;
@@ -320,6 +363,10 @@ export interface Database {
   bot_turn_counts: BotTurnCountsTable;
   article_answer_counts: ArticleAnswerCountsTable;
   gap_counts: GapCountsTable;
+  conversation_counts: ConversationCountsTable;
+  duration_counts: DurationCountsTable;
+  article_view_counts: ArticleViewCountsTable;
+  help_search_counts: HelpSearchCountsTable;
   canned_replies: CannedRepliesTable;
   agent_presence: AgentPresenceTable;
   agent_connections: AgentConnectionsTable;
