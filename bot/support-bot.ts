@@ -241,20 +241,26 @@ export class SupportBot extends ActivityHandler {
     }
   }
 
-  private async question(context: TurnContext, data: ConversationData, locale: Locale, intent: Extract<Intent, { kind: 'question' }>): Promise<void> {
+  /** Searches the KB, decides with the policy and logs the search (as `loggedAs` the decision, when given). */
+  private async searchAndDecide(context: TurnContext, query: string, locale: Locale, loggedAs?: (decision: Decision) => string) {
     const decide = this.deps.options.decide ?? defaultDecide;
-    const result = await this.deps.knowledgeBase.search(intent.text, locale, { limit: this.deps.options.searchLimit ?? 5 });
+    const result = await this.deps.knowledgeBase.search(query, locale, { limit: this.deps.options.searchLimit ?? 5 });
     const decision = decide(result, this.deps.options.policyOptions);
     const top = result.hits[0];
     await this.deps.searchLog.record({
-      query: intent.text,
+      query,
       locale,
       channel: context.activity.channelId,
-      decision: decision.kind,
+      decision: loggedAs ? loggedAs(decision) : decision.kind,
       topArticleId: top?.id ?? null,
       score: top ? top.confidence : null,
       conversationId: context.activity.conversation.id,
     });
+    return { result, decision, top };
+  }
+
+  private async question(context: TurnContext, data: ConversationData, locale: Locale, intent: Extract<Intent, { kind: 'question' }>): Promise<void> {
+    const { result, decision, top } = await this.searchAndDecide(context, intent.text, locale);
     await this.recordTurn(context, locale, intent.text, decision, data, top?.score ?? null);
     data.nextSuggestions = top ? nextSuggestions(result, top.id, this.deps.options.policyOptions).map(articleRef) : [];
     if (decision.kind === 'answer') return this.answer(context, data, locale, articleRef(decision.article));
@@ -370,19 +376,7 @@ export class SupportBot extends ActivityHandler {
     if (awaitingContact && LOOKS_LIKE_CONTACT.test(context.activity.text ?? '')) return;
     await this.send(context, renderText(channel, withTheTeam(locale), { locale, author: 'system', decision: 'with_the_team' }));
     if (intent.kind !== 'question') return;
-    const decide = this.deps.options.decide ?? defaultDecide;
-    const result = await this.deps.knowledgeBase.search(intent.text, locale, { limit: this.deps.options.searchLimit ?? 5 });
-    const decision = decide(result, this.deps.options.policyOptions);
-    const top = result.hits[0];
-    await this.deps.searchLog.record({
-      query: intent.text,
-      locale,
-      channel,
-      decision: decision.kind === 'answer' ? 'answer_while_waiting' : decision.kind,
-      topArticleId: top?.id ?? null,
-      score: top ? top.confidence : null,
-      conversationId: context.activity.conversation.id,
-    });
+    const { decision } = await this.searchAndDecide(context, intent.text, locale, (d) => (d.kind === 'answer' ? 'answer_while_waiting' : d.kind));
     if (decision.kind !== 'answer') return;
     const article = articleRef(decision.article);
     this.offered(data, [article]);
