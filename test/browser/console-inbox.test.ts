@@ -150,7 +150,9 @@ describe('the agent inbox', () => {
     await anna.page.getByRole('button', { name: 'Claim' }).click();
     await anna.page.locator('#conversation-status', { hasText: 'Assigned to you' }).waitFor();
 
-    // Ben is looking at his own conversations
+    // Ben's console has seen Anna's claim (so the conversation is no longer his to count), then he looks at his own
+    await ben.page.getByRole('tab', { name: /^All open/ }).click();
+    await ben.page.locator(`.queue-item[data-id="${conversationId}"]`, { hasText: 'with Anna' }).waitFor();
     await ben.page.getByRole('tab', { name: /^Mine/ }).click();
     await ben.page.getByText('No conversations here.').waitFor();
     const unreadBefore = Number(/^\((\d+)\)/.exec(await ben.page.title())?.[1] ?? 0);

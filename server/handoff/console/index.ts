@@ -653,6 +653,11 @@ function noteCustomerMessage(conversationId: string, seq: number) {
 let retry = 0;
 /** the open stream, for the presence control's activity pings */
 let liveSocket: WebSocket | undefined;
+let loggingOut = false;
+document.querySelector('form.logout')?.addEventListener('submit', () => {
+  loggingOut = true;
+});
+
 function connect() {
   const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/agent/stream`);
   liveSocket = socket;
@@ -689,7 +694,9 @@ function connect() {
   });
   socket.addEventListener('close', (event) => {
     document.body.dataset.live = 'false';
-    if (event.code === 4401) return location.assign('/agent/login');
+    // our own logout ends the session too: going to the login page then would cancel the logout's answer,
+    // and with it the Set-Cookie that clears the session cookie
+    if (event.code === 4401) return loggingOut ? undefined : location.assign('/agent/login');
     // 1012: the server restarts (a deploy): reconnect soon, to another instance; opening again reloads the queue
     if (event.code === 1012) return void setTimeout(connect, 100 + Math.random() * 900);
     retry = Math.min(retry + 1, 6);
