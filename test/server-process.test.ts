@@ -1,40 +1,9 @@
 // The real process, as `npm start` runs it: it starts, serves, shuts down cleanly on SIGTERM, and loses no acknowledged message on SIGKILL.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../server/store/database.js';
 import { tempDir } from './helpers/services.js';
-import { TEST_KB_CACHE_DIR } from '../server/config.js';
-
-const root = path.resolve(import.meta.dirname, '..');
-
-/** Starts `server/main.ts` as npm start does, on a free port; resolves once it listens. */
-async function startServer(dataDir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_PRETTY: 'false', LOG_LEVEL: 'info', KB_WATCH: 'false', KB_CACHE_DIR: TEST_KB_CACHE_DIR },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL'); // a server that did not start in time must not outlive the test
-      reject(new Error(`server did not start:\n${output}`));
-    }, 25_000);
-    const check = () => {
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      } else setTimeout(check, 50);
-    };
-    check();
-  });
-  return { child, url, exited, output: () => output };
-}
+import { startServer } from './helpers/server-process.js';
 
 describe('the server process', () => {
   it('serves health checks and closes the database cleanly on SIGTERM', async () => {

@@ -1,6 +1,5 @@
 // The outbox across a crash, with the real process: an SMS for the customer that is stored but not yet sent
 // when the process is killed (SIGKILL) is sent exactly once after the restart.
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import twilio from 'twilio';
@@ -8,9 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../server/store/database.js';
 import { tempDir } from './helpers/services.js';
 import { AUTH_TOKEN, PUBLIC_URL, smsParams, startFakeTwilio, twilioEnv, type FakeTwilio } from './helpers/fake-twilio.js';
-import { TEST_KB_CACHE_DIR } from '../server/config.js';
+import { startServer as startServerProcess } from './helpers/server-process.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 const children: Array<{ kill(signal: NodeJS.Signals): boolean }> = [];
 let fake: FakeTwilio | undefined;
 afterEach(async () => {
@@ -19,28 +17,9 @@ afterEach(async () => {
 });
 
 async function startServer(dataDir: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_PRETTY: 'false', LOG_LEVEL: 'info', KB_WATCH: 'false', KB_CACHE_DIR: TEST_KB_CACHE_DIR, INITIAL_ADMIN_PASSWORD: 'admin-password', OUTBOX_POLL_SECONDS: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 40_000);
-    const check = () => {
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      } else setTimeout(check, 50);
-    };
-    check();
-  });
-  return { child, url, exited, output: () => output };
+  const server = await startServerProcess(dataDir, { INITIAL_ADMIN_PASSWORD: 'admin-password', OUTBOX_POLL_SECONDS: '1', ...env }, 40_000);
+  children.push(server.child);
+  return server;
 }
 
 /** A port nothing listens on: the REST API is unreachable (a network error for the sender). */
