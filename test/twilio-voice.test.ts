@@ -54,7 +54,8 @@ describe('a call', () => {
     const sid = callSid();
     const greeting = await step(app, '/twilio/voice', { CallSid: sid, From: CALLER, To: OUR_NUMBER, CallStatus: 'ringing' });
     const [g1] = greeting.Gather;
-    expect(g1).toMatchObject({ '@input': 'speech dtmf', '@language': 'de-DE', '@speechTimeout': 'auto', '@speechModel': 'phone_call', '@actionOnEmptyResult': 'true', '@method': 'POST' });
+    expect(g1).toMatchObject({ '@input': 'speech dtmf', '@language': 'de-DE', '@speechTimeout': '2', '@speechModel': 'phone_call', '@actionOnEmptyResult': 'true', '@method': 'POST' });
+    expect(g1['@enhanced']).toBeUndefined(); // deprecated by Twilio
     expect(g1['@hints']).toContain('Ich habe mein Passwort vergessen');
     expect(g1.Say[0]['@voice']).toBe('Polly.Vicki-Neural');
     expect(said(g1)).toContain('Stellen Sie Ihre Frage, oder drücken Sie die 0 für einen Mitarbeiter.');

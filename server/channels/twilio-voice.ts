@@ -24,6 +24,8 @@ const MAX_SILENCES = 2;
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
 const ErrorReply = Type.Object({ error: Type.String(), message: Type.String(), statusCode: Type.Integer() });
+/** seconds of silence after the caller spoke that end a spoken answer (Twilio: a whole number when a speechModel is set) */
+const SPEECH_END_SILENCE_SECONDS = 2;
 const Twiml = Type.String({ description: 'TwiML <Response>' });
 const CallParams = Type.Object({ CallSid: Type.String({ minLength: 1, maxLength: 64 }), From: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: true });
 const GatherParams = Type.Object(
@@ -85,10 +87,10 @@ export async function twilioVoice(scope: FastifyInstance, { twilioConfig }: { tw
     const input = response.gather({
       input: ['speech', 'dtmf'],
       language: speechLanguage(locale) as any,
-      // the "phone_call" model with enhanced recognition is the one that supports speechTimeout="auto"
+      // a generic model for phone audio; with a speechModel set, Twilio requires speechTimeout to be a
+      // whole number of seconds ("auto" raises warning 13335), and `enhanced` is deprecated
       speechModel: 'phone_call',
-      enhanced: true,
-      speechTimeout: 'auto',
+      speechTimeout: SPEECH_END_SILENCE_SECONDS,
       timeout: 6,
       numDigits: 1,
       hints: hints(locale),
