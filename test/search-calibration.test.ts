@@ -27,6 +27,6 @@ describe('calibration of the answer threshold', () => {
     const c = chooseThresholds(observations(20));
     expect(c.answerAt).toBe(0.4);
     expect(c.basis).toMatchObject({ rule: 'precision', precisionOn: 'questions and titles', heldOutQuestions: 20 });
-    expect(describeCalibration(c)).toMatch(/on held-out questions and titles\)$/);
+    expect(describeCalibration(c)).toMatch(/rule: lowest threshold with 85 % right answers on held-out questions and titles\)$/);
   });
 });
