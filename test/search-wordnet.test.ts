@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildLocaleIndex } from '../server/kb/search/engine.js';
 import { trainLocaleModel } from '../server/kb/search/training.js';
@@ -51,5 +54,17 @@ describe('WordNet query expansion', () => {
     const en = await buildLocaleIndex('en', KB('en'), { inline: true, memo: false });
     expect(en.search('a week in spain', 3)[0]?.id).toBe('roaming-eu');
     expect(en.search('what can my kids do', 3)[0]?.id).toBe('child-account');
+  });
+
+  it('keeps the expansions in the cached model: a restart needs no WordNet to use them', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wordnet-cache-'));
+    try {
+      await buildLocaleIndex('en', KB('en'), { inline: true, memo: false, cacheDir });
+      const cached = await buildLocaleIndex('en', KB('en'), { inline: true, memo: false, cacheDir });
+      expect(cached.source).toBe('cache');
+      expect(cached.search('a week in spain', 3)[0]?.id).toBe('roaming-eu');
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });
