@@ -7,6 +7,7 @@ import type { Article, SynonymGroups } from '../types.js';
 import type { Calibration } from './calibration.js';
 import { modelKey, readCachedModel, writeCachedModel } from './model-cache.js';
 import { analyzerFor, DEFAULT_SETTINGS, Ranker, type ModelSettings, type TrainedModel } from './model.js';
+import { withWordExpansions } from './wordnet-expansions.js';
 import { trainLocale, type TrainedLocale, type TrainingInput } from './training.js';
 
 export type { Calibration };
@@ -92,7 +93,7 @@ export async function buildLocaleIndex(locale: string, articles: Article[], opti
 
 /** The search function over a trained model (also used by the dev harnesses, without a worker). */
 export function buildRankerFor(input: TrainingInput, model: TrainedModel): (query: string, limit: number) => EngineHit[] {
-  const ranker = new Ranker(analyzerFor(input.locale, input.articles, input.synonyms), model, input.settings);
+  const ranker = new Ranker(withWordExpansions(analyzerFor(input.locale, input.articles, input.synonyms), model.expansions), model, input.settings);
   return (query, limit) =>
     ranker
       .rank(query)

@@ -5,6 +5,7 @@ import { createAnalyzer, surfaceWords, type Analyzer } from './analysis.js';
 import { iterationCount, rivalCount, SoftmaxClassifier, type ClassifierData } from './classifier.js';
 import { DEFAULT_FEATURES, featureCount, FeatureSpace, type FeatureOptions, type FeatureSpaceData, type SparseVector } from './features.js';
 import { LexicalIndex, type LexicalDocument } from './lexical.js';
+import type { WordExpansions } from './wordnet-expansions.js';
 
 export interface ModelSettings {
   /** L2 penalty of the classifier */
@@ -39,6 +40,8 @@ export interface TrainedModel {
   features: FeatureSpaceData;
   classifier: ClassifierData;
   lexical: object;
+  /** English only: query words outside the KB's vocabulary -> KB terms, from WordNet (wordnet-expansions.ts) */
+  expansions?: WordExpansions;
 }
 
 export interface RankedArticle {

@@ -2,6 +2,7 @@
 // the worker thread runs it off the request path, and the result is what the disk cache keeps.
 import type { Article, SynonymGroups } from '../types.js';
 import { chooseThresholds, crossValidate, type Calibration } from './calibration.js';
+import { articleWordExpansions } from './wordnet-expansions.js';
 import { analyzerFor, plannedTraining, Ranker, trainModel, type ModelSettings, type TrainedModel } from './model.js';
 
 export interface TrainingInput {
@@ -23,7 +24,10 @@ export function confidenceOf(ranker: Ranker, query: string): { top: number[]; co
 }
 
 export function trainLocaleModel(input: TrainingInput): TrainedModel {
-  return trainModel(analyzerFor(input.locale, input.articles, input.synonyms), input.articles, input.settings);
+  const analyzer = analyzerFor(input.locale, input.articles, input.synonyms);
+  const model = trainModel(analyzer, input.articles, input.settings);
+  const expansions = articleWordExpansions(input.locale, input.articles, analyzer);
+  return expansions ? { ...model, expansions } : model;
 }
 
 /** Independent of trainLocaleModel, so the two can run in parallel threads. */
