@@ -90,7 +90,7 @@ export async function twilioVoice(scope: FastifyInstance, { twilioConfig }: { tw
       // a generic model for phone audio; with a speechModel set, Twilio requires speechTimeout to be a
       // whole number of seconds ("auto" raises warning 13335), and `enhanced` is deprecated
       speechModel: 'phone_call',
-      speechTimeout: SPEECH_END_SILENCE_SECONDS,
+      speechTimeout: String(SPEECH_END_SILENCE_SECONDS),
       timeout: 6,
       numDigits: 1,
       hints: hints(locale),
