@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { TrainingInput, TrainedLocale } from './training.js';
 
 /** Bump when analysis, features, training or the cache format change: old cache files are then ignored. */
-export const ENGINE_VERSION = 'answer-engine-14';
+export const ENGINE_VERSION = 'answer-engine-13';
 
 export function modelKey(input: TrainingInput): string {
   const hash = createHash('sha256');

@@ -6,7 +6,6 @@ import { CategoryModel, trainCategoryModel, type CategoryModelData } from './cat
 import { iterationCount, rivalCount, SoftmaxClassifier, type ClassifierData } from './classifier.js';
 import { DEFAULT_FEATURES, featureCount, FeatureSpace, type FeatureOptions, type FeatureSpaceData, type SparseVector } from './features.js';
 import { LexicalIndex, type LexicalDocument } from './lexical.js';
-import { passageIndex, PassageScorer, type PassageIndexData } from './passages.js';
 
 export interface ModelSettings {
   /** L2 penalty of the classifier */
@@ -18,10 +17,6 @@ export interface ModelSettings {
   lexicalWeight: number;
   /** weight of the log-probability of an article's category (categories.ts) added to its score (0: no category model) */
   categoryWeight: number;
-  /** weight of an article's best-matching example (passages.ts), relative to the best candidate's, added to its score (0: none kept) */
-  passageWeight: number;
-  /** the leading articles whose passages are compared with the query */
-  passageCandidates: number;
   /** lunr also matches words of at least this many letters with one typo (0: never) */
   typoFrom: number;
   /** (feature, article) pairs a training pass may touch; more means more rivals per example on a big KB */
@@ -40,7 +35,7 @@ export interface ModelSettings {
   maxSentences: number;
 }
 
-export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 10, warmStart: 10, lexicalWeight: 0.3, categoryWeight: 0.5, passageWeight: 0.2, passageCandidates: 10, typoFrom: 0, budget: 8_000_000, minRivals: 5, features: DEFAULT_FEATURES, sentenceWeight: 1, maxSentences: 20 };
+export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 10, warmStart: 10, lexicalWeight: 0.3, categoryWeight: 0.5, typoFrom: 0, budget: 8_000_000, minRivals: 5, features: DEFAULT_FEATURES, sentenceWeight: 1, maxSentences: 20 };
 
 export interface TrainedModel {
   ids: string[];
@@ -49,8 +44,6 @@ export interface TrainedModel {
   lexical: object;
   /** present when the articles are in two or more categories and categoryWeight > 0 */
   categories?: CategoryModelData;
-  /** the training examples' vectors by article, when passageWeight > 0 */
-  passages?: PassageIndexData;
 }
 
 export interface RankedArticle {
@@ -147,8 +140,7 @@ export function trainModel(analyzer: Analyzer, articles: Article[], settings: Mo
   const classifier = SoftmaxClassifier.train(vectors, labels, space.size, articles.length, options, weights);
   const categories = settings.categoryWeight > 0 ? trainCategoryModel(articles.map((a) => a.category), vectors, labels, weights, space.size, options) : undefined;
   const lexical = LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)));
-  const passages = settings.passageWeight > 0 ? passageIndex(vectors, labels, articles.length) : undefined;
-  return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toJSON(), ...(categories && { categories }), ...(passages && { passages }) };
+  return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toJSON(), ...(categories && { categories }) };
 }
 
 /** A trained model ready to rank: feature space, classifier and lunr index rebuilt from their data. */
@@ -157,7 +149,6 @@ export class Ranker {
   private readonly classifier: SoftmaxClassifier;
   private readonly lexical: LexicalIndex;
   private readonly categories?: CategoryModel;
-  private readonly passages?: PassageScorer;
   private readonly position: Map<string, number>;
 
   constructor(
@@ -169,7 +160,6 @@ export class Ranker {
     this.classifier = new SoftmaxClassifier(model.classifier);
     this.lexical = LexicalIndex.load(model.lexical);
     if (model.categories && settings.categoryWeight > 0) this.categories = new CategoryModel(model.categories);
-    if (model.passages && settings.passageWeight > 0) this.passages = new PassageScorer(model.passages, this.space.size);
     this.position = new Map(model.ids.map((id, i) => [id, i]));
   }
 
@@ -197,12 +187,6 @@ export class Ranker {
         const score = scores.get(k);
         if (score !== undefined && best > 0) scores.set(k, score + (this.settings.lexicalWeight * s) / best);
       }
-    }
-    if (this.passages) {
-      const leading = [...scores.keys()].sort((a, b) => scores.get(b)! - scores.get(a)! || a - b).slice(0, this.settings.passageCandidates);
-      const matches = this.passages.bestMatches(vector, leading);
-      const best = Math.max(...matches);
-      if (best > 0) leading.forEach((k, i) => scores.set(k, scores.get(k)! + (this.settings.passageWeight * matches[i]) / best));
     }
     let max = -Infinity;
     for (const s of scores.values()) max = Math.max(max, s);
