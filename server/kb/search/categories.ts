@@ -28,8 +28,8 @@ export function trainCategoryModel(
   const names = [...new Set(articleCategories)];
   if (names.length < 2) return undefined;
   const ofArticle = articleCategories.map((c) => names.indexOf(c));
-  // every example is contrasted with every other category: there are few of them
-  const classifier = SoftmaxClassifier.train(examples, exampleArticles.map((a) => ofArticle[a]), features, names.length, { ...options, rivals: names.length - 1, exactIterations: undefined }, exampleWeights);
+  // contrasted with as many rival categories as the article classifier has rival articles (all on a small KB)
+  const classifier = SoftmaxClassifier.train(examples, exampleArticles.map((a) => ofArticle[a]), features, names.length, options, exampleWeights);
   return { classifier: classifier.data, ofArticle };
 }
 
