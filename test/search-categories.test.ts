@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { modelKey } from '../server/kb/search/model-cache.js';
 import { analyzerFor, DEFAULT_SETTINGS, Ranker, trainModel, type ModelSettings } from '../server/kb/search/model.js';
 import { article, ENGLISH } from './search-fixtures.js';
 
@@ -35,5 +36,14 @@ describe('categories as evidence', () => {
     expect(one.model.categories).toBeUndefined();
     const without = ranker(ENGLISH, { ...DEFAULT_SETTINGS, categoryWeight: 0 });
     for (const query of ['money back please', 'forgot password!!', 'where is my card']) expect(one.top(query)).toEqual(without.top(query));
+  });
+});
+
+describe('categories and the model cache', () => {
+  it('an article moved to another category is a new model (the category model learnt the old grouping)', () => {
+    const input = { locale: 'en', articles: HELP_CENTER, synonyms: [], settings: DEFAULT_SETTINGS };
+    const moved = HELP_CENTER.map((a) => (a.id === 'refund' ? { ...a, category: 'orders' } : a));
+    expect(modelKey({ ...input, articles: moved })).not.toBe(modelKey(input));
+    expect(modelKey({ ...input, articles: [...HELP_CENTER] })).toBe(modelKey(input));
   });
 });

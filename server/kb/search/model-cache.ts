@@ -11,7 +11,8 @@ export const ENGINE_VERSION = 'answer-engine-13';
 export function modelKey(input: TrainingInput): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify([ENGINE_VERSION, input.locale, input.settings, input.synonyms]));
-  for (const a of input.articles) hash.update(JSON.stringify([a.id, a.title, a.questions, a.tags, a.summary, a.text]));
+  // the category too: the category model (categories.ts) learns which articles share one
+  for (const a of input.articles) hash.update(JSON.stringify([a.id, a.title, a.questions, a.tags, a.summary, a.text, a.category]));
   return hash.digest('hex').slice(0, 32);
 }
 
