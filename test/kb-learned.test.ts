@@ -42,8 +42,12 @@ describe('the search engine learns from usage', () => {
       const top = async () => (await kb.search(question, 'en')).hits[0]?.id;
       const before = await top();
       expect(before).not.toBe('callback');
-      // an agent answered this kind of question with the callback article
-      learned = [{ articleId: 'callback', question: 'the courier claims i refused the parcel, that is not true' }];
+      // agents answered this kind of question twice with the callback article (one question from another
+      // topic than its article's is outweighed by the category model: the question is about delivery)
+      learned = [
+        { articleId: 'callback', question: 'the courier claims i refused the parcel, that is not true' },
+        { articleId: 'callback', question: 'delivery driver marked my parcel as refused but i was home' },
+      ];
       expect(await top()).toBe(before); // not before the next build
       await kb.reload();
       expect(await top()).toBe('callback');

@@ -6,12 +6,13 @@ import path from 'node:path';
 import type { TrainingInput, TrainedLocale } from './training.js';
 
 /** Bump when analysis, features, training or the cache format change: old cache files are then ignored. */
-export const ENGINE_VERSION = 'answer-engine-13';
+export const ENGINE_VERSION = 'answer-engine-14';
 
 export function modelKey(input: TrainingInput): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify([ENGINE_VERSION, input.locale, input.settings, input.synonyms]));
-  for (const a of input.articles) hash.update(JSON.stringify([a.id, a.title, a.questions, a.tags, a.summary, a.text]));
+  // the category too: the category model (categories.ts) learns which articles share one
+  for (const a of input.articles) hash.update(JSON.stringify([a.id, a.title, a.questions, a.tags, a.summary, a.text, a.category]));
   return hash.digest('hex').slice(0, 32);
 }
 

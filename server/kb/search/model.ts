@@ -2,6 +2,7 @@
 // from articles to plain data (so a worker thread can run it and a cache file can hold it).
 import type { Article, SynonymGroups } from '../types.js';
 import { createAnalyzer, surfaceWords, type Analyzer } from './analysis.js';
+import { CategoryModel, trainCategoryModel, type CategoryModelData } from './categories.js';
 import { iterationCount, rivalCount, SoftmaxClassifier, type ClassifierData } from './classifier.js';
 import { DEFAULT_FEATURES, featureCount, FeatureSpace, type FeatureOptions, type FeatureSpaceData, type SparseVector } from './features.js';
 import { LexicalIndex, type LexicalDocument } from './lexical.js';
@@ -15,6 +16,8 @@ export interface ModelSettings {
   warmStart: number;
   /** weight of the lunr score (normalised to the best hit) added to the classifier's log-probability */
   lexicalWeight: number;
+  /** weight of the log-probability of an article's category (categories.ts) added to its score (0: no category model) */
+  categoryWeight: number;
   /** lunr also matches words of at least this many letters with one typo (0: never) */
   typoFrom: number;
   /** (feature, article) pairs a training pass may touch; more means more rivals per example on a big KB */
@@ -33,7 +36,7 @@ export interface ModelSettings {
   maxSentences: number;
 }
 
-export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 10, warmStart: 10, lexicalWeight: 0.3, typoFrom: 0, budget: 8_000_000, minRivals: 5, features: DEFAULT_FEATURES, sentenceWeight: 1, maxSentences: 20 };
+export const DEFAULT_SETTINGS: ModelSettings = { l2: 0.3, iterations: 10, warmStart: 10, lexicalWeight: 0.3, categoryWeight: 0.5, typoFrom: 0, budget: 8_000_000, minRivals: 5, features: DEFAULT_FEATURES, sentenceWeight: 1, maxSentences: 20 };
 
 export interface TrainedModel {
   ids: string[];
@@ -42,6 +45,8 @@ export interface TrainedModel {
   lexical: object;
   /** English only: query words outside the KB's vocabulary -> KB terms, from WordNet (wordnet-expansions.ts) */
   expansions?: WordExpansions;
+  /** present when the articles are in two or more categories and categoryWeight > 0 */
+  categories?: CategoryModelData;
 }
 
 export interface RankedArticle {
@@ -132,16 +137,13 @@ export function plannedTraining(analyzer: Analyzer, articles: Article[], setting
 export function trainModel(analyzer: Analyzer, articles: Article[], settings: ModelSettings = DEFAULT_SETTINGS): TrainedModel {
   const texts = articles.flatMap((a, label) => trainingExamples(a, settings).map((t) => ({ text: analyzer.analyze(t.text), weight: t.weight, label })));
   const { space, vectors } = FeatureSpace.fit(texts.map((t) => t.text), settings.features);
-  const classifier = SoftmaxClassifier.train(
-    vectors,
-    texts.map((t) => t.label),
-    space.size,
-    articles.length,
-    { l2: settings.l2, iterations: settings.iterations, exactIterations: settings.exactIterations, warmStart: settings.warmStart, budget: settings.budget, minRivals: settings.minRivals, rivals: settings.rivals },
-    texts.map((t) => t.weight),
-  );
+  const options = { l2: settings.l2, iterations: settings.iterations, exactIterations: settings.exactIterations, warmStart: settings.warmStart, budget: settings.budget, minRivals: settings.minRivals, rivals: settings.rivals };
+  const labels = texts.map((t) => t.label);
+  const weights = texts.map((t) => t.weight);
+  const classifier = SoftmaxClassifier.train(vectors, labels, space.size, articles.length, options, weights);
+  const categories = settings.categoryWeight > 0 ? trainCategoryModel(articles.map((a) => a.category), vectors, labels, weights, space.size, options) : undefined;
   const lexical = LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)));
-  return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toJSON() };
+  return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toJSON(), ...(categories && { categories }) };
 }
 
 /** A trained model ready to rank: feature space, classifier and lunr index rebuilt from their data. */
@@ -149,6 +151,7 @@ export class Ranker {
   private readonly space: FeatureSpace;
   private readonly classifier: SoftmaxClassifier;
   private readonly lexical: LexicalIndex;
+  private readonly categories?: CategoryModel;
   private readonly position: Map<string, number>;
 
   constructor(
@@ -159,6 +162,7 @@ export class Ranker {
     this.space = FeatureSpace.fromData(model.features);
     this.classifier = new SoftmaxClassifier(model.classifier);
     this.lexical = LexicalIndex.load(model.lexical);
+    if (model.categories && settings.categoryWeight > 0) this.categories = new CategoryModel(model.categories);
     this.position = new Map(model.ids.map((id, i) => [id, i]));
   }
 
@@ -173,6 +177,10 @@ export class Ranker {
     if (terms.length === 0) return [];
     const predicted = this.classifier.predict(vector);
     const scores = new Map(predicted.map((p) => [p.article, Math.log(Math.max(p.probability, 1e-300))]));
+    if (this.categories) {
+      const category = this.categories.articleLogProbabilities(vector);
+      for (const [k, s] of scores) scores.set(k, s + this.settings.categoryWeight * category[k]);
+    }
     if (this.settings.lexicalWeight > 0) {
       const lexical = this.lexical.search(terms, this.settings.typoFrom);
       let best = 0;
