@@ -90,6 +90,8 @@ export interface Config {
     from: string;
     /** EMAIL_AFTER_IDLE_MINUTES: a customer without a widget socket this long gets agent replies by e-mail too */
     afterIdleMinutes: number;
+    /** RESUME_LINK_DAYS: how long the link in a reply e-mail opens its conversation, from when the e-mail was sent */
+    resumeLinkDays: number;
   };
   // --- end e-mail replies
   // --- waiting customers (issue 13)
@@ -344,7 +346,12 @@ function emailConfig(env: Env, publicUrl: string): Config['email'] {
   if (!/^[^\s<>@]+@[^\s<>@]+$/.test(from) && !/^[^<>]*<[^\s<>@]+@[^\s<>@]+>$/.test(from)) {
     throw new ConfigError('EMAIL_FROM', `must be an e-mail address, e.g. support@example.com or "Support <support@example.com>", got "${from}"`);
   }
-  return { smtpUrl: raw, from, afterIdleMinutes: integer(env, 'EMAIL_AFTER_IDLE_MINUTES', 5, 0, 24 * 60) };
+  return {
+    smtpUrl: raw,
+    from,
+    afterIdleMinutes: integer(env, 'EMAIL_AFTER_IDLE_MINUTES', 5, 0, 24 * 60),
+    resumeLinkDays: integer(env, 'RESUME_LINK_DAYS', 30, 1, 3650),
+  };
 }
 // --- end e-mail replies
 

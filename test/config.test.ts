@@ -39,17 +39,22 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ AGENT_AWAY_AFTER_MINUTES: '0' })).toThrow(/AGENT_AWAY_AFTER_MINUTES/);
   });
 
-  it('turns e-mail replies on with SMTP_URL, and names SMTP_URL, EMAIL_FROM or EMAIL_AFTER_IDLE_MINUTES when one is wrong', () => {
-    expect(loadConfig({}).email).toMatchObject({ smtpUrl: null, afterIdleMinutes: 5 });
-    expect(loadConfig({ SMTP_URL: 'smtp://u:p@mail.example.com:587', EMAIL_FROM: 'Support <help@example.com>', EMAIL_AFTER_IDLE_MINUTES: '15' }).email).toEqual({
+  it('turns e-mail replies on with SMTP_URL, and names SMTP_URL, EMAIL_FROM, EMAIL_AFTER_IDLE_MINUTES or RESUME_LINK_DAYS when one is wrong', () => {
+    expect(loadConfig({}).email).toMatchObject({ smtpUrl: null, afterIdleMinutes: 5, resumeLinkDays: 30 });
+    expect(
+      loadConfig({ SMTP_URL: 'smtp://u:p@mail.example.com:587', EMAIL_FROM: 'Support <help@example.com>', EMAIL_AFTER_IDLE_MINUTES: '15', RESUME_LINK_DAYS: '7' }).email,
+    ).toEqual({
       smtpUrl: 'smtp://u:p@mail.example.com:587',
       from: 'Support <help@example.com>',
       afterIdleMinutes: 15,
+      resumeLinkDays: 7,
     });
     expect(() => loadConfig({ SMTP_URL: 'http://mail.example.com' })).toThrow(/SMTP_URL must start with smtp:\/\/ or smtps:\/\//);
     expect(() => loadConfig({ SMTP_URL: 'mail.example.com' })).toThrow(/SMTP_URL/);
     expect(() => loadConfig({ EMAIL_FROM: 'support' })).toThrow(/EMAIL_FROM must be an e-mail address/);
     expect(() => loadConfig({ EMAIL_AFTER_IDLE_MINUTES: 'soon' })).toThrow(/EMAIL_AFTER_IDLE_MINUTES/);
+    expect(() => loadConfig({ RESUME_LINK_DAYS: '0' })).toThrow('Invalid configuration: RESUME_LINK_DAYS must be a whole number from 1 to 3650, got "0"');
+    expect(() => loadConfig({ RESUME_LINK_DAYS: '2 weeks' })).toThrow(/RESUME_LINK_DAYS must be a whole number/);
   });
 
   it('switches the store to PostgreSQL for a postgres:// URL', () => {

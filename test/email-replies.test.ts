@@ -180,6 +180,57 @@ describe('an agent reply to a customer who left', () => {
   });
 });
 
+describe('the link in a reply e-mail', () => {
+  /** Anna answers a customer who left; the resume token from the e-mail's link. */
+  async function emailedToken(app: FastifyInstance, clock: MovableClock, smtp: LoopbackSmtp, anna: AgentClient) {
+    const chat = await claimedChat(app, anna);
+    clock.current = new Date(clock.current.getTime() + 6 * 60_000);
+    await anna.post(`/api/agent/conversations/${chat.conversationId}/reply`, { text: 'Your parcel is on its way.' });
+    const mail = await waitFor(() => smtp.received[0], 'the e-mail');
+    const token = /#token=([\w-]+)/.exec(plainText(mail.raw))![1];
+    return { conversationId: chat.conversationId, token, sentAt: clock.current };
+  }
+  const read = (app: FastifyInstance, conversationId: string, token: string) =>
+    app.inject({ method: 'GET', url: `/api/chat/conversations/${conversationId}/messages?after=0`, headers: { authorization: `Bearer ${token}` } });
+  const DAY = 24 * 60 * 60_000;
+
+  it('opens the conversation for RESUME_LINK_DAYS (30) after the e-mail, then answers 410 with the reason', async () => {
+    const { app, clock, smtp, anna } = await setup();
+    const link = await emailedToken(app, clock, smtp, anna);
+    const other = await claimedChat(app, anna, 'someone@example.org');
+
+    clock.current = new Date(link.sentAt.getTime() + 30 * DAY - 60_000);
+    expect((await read(app, link.conversationId, link.token)).statusCode).toBe(200);
+
+    clock.current = new Date(link.sentAt.getTime() + 30 * DAY + 60_000);
+    const expired = await read(app, link.conversationId, link.token);
+    expect(expired.statusCode).toBe(410);
+    expect(expired.json()).toMatchObject({ error: 'Gone', message: expect.stringMatching(/link from an e-mail has expired.*Start a new one/) });
+    const write = await app.inject({ method: 'POST', url: `/api/chat/conversations/${link.conversationId}/messages`, headers: { authorization: `Bearer ${link.token}` }, payload: { text: 'Hello?' } });
+    expect(write.statusCode).toBe(410);
+    // the customer can still start a new conversation
+    expect((await app.inject({ method: 'POST', url: '/api/chat/conversations', payload: { locale: 'en' } })).statusCode).toBe(201);
+    // an expired link says nothing about other conversations: there it is just a wrong token
+    expect((await read(app, other.conversationId, link.token)).statusCode).toBe(404);
+  });
+
+  it('lasts as many days as RESUME_LINK_DAYS says, and a wrong token stays a plain 404', async () => {
+    const smtp = await startLoopbackSmtp();
+    servers.push(smtp);
+    const { app, clock } = await startAt(MONDAY_MORNING, { SMTP_URL: smtp.url, RESUME_LINK_DAYS: '2' });
+    const { id } = await addAgent(app, 'anna', 'Anna Schmidt');
+    await agentOnline(app, id);
+    const anna = await logIn(app, 'anna');
+    const link = await emailedToken(app, clock, smtp, anna);
+
+    clock.current = new Date(link.sentAt.getTime() + 2 * DAY - 60_000);
+    expect((await read(app, link.conversationId, link.token)).statusCode).toBe(200);
+    clock.current = new Date(link.sentAt.getTime() + 2 * DAY);
+    expect((await read(app, link.conversationId, link.token)).statusCode).toBe(410);
+    expect((await read(app, link.conversationId, 'x'.repeat(43))).statusCode).toBe(404);
+  });
+});
+
 describe('without SMTP_URL', () => {
   it('sends no e-mail and the reply still reaches the chat', async () => {
     const { app } = await startAt(MONDAY_MORNING);

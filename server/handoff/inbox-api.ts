@@ -29,7 +29,7 @@ const PAGE_MAX = 100;
 
 export default async function inboxApi(scope: FastifyInstance, { lookups }: { lookups: () => Promise<Lookups> }) {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-  const inbox = new InboxRepository(app.store.db);
+  const inbox = new InboxRepository(app.store.db, app.store.dialect);
   const canned = new CannedReplyRepository(app.store.db, () => app.clock.now().toISOString());
   const tags = ['agent'];
   const security = [{ agentSession: [] }];

@@ -8,7 +8,7 @@ import { InboxRepository } from '../store/inbox.js';
 
 export async function queueItems(app: FastifyInstance, conversations: Conversation[], names: Lookups): Promise<Array<Static<typeof QueueItem>>> {
   const ids = conversations.map((c) => c.id);
-  const [first, lastCustomer] = await Promise.all([app.repos.conversations.firstCustomerMessages(ids), new InboxRepository(app.store.db).lastCustomerSeqs(ids)]);
+  const [first, lastCustomer] = await Promise.all([app.repos.conversations.firstCustomerMessages(ids), new InboxRepository(app.store.db, app.store.dialect).lastCustomerSeqs(ids)]);
   const now = app.clock.now().getTime();
   const customers = new Map<string, Awaited<ReturnType<typeof app.repos.customers.get>>>();
   for (const c of conversations) if (!customers.has(c.customer_id)) customers.set(c.customer_id, await app.repos.customers.get(c.customer_id));

@@ -9,6 +9,7 @@ import { GroupCommit, GroupCommitSqliteDialect } from './group-commit.js';
 import { Migrator } from 'kysely/migration';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
+import { registerUnicodeLower } from './unicode-lower.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -62,6 +63,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     connection.pragma('foreign_keys = ON');
     connection.pragma('busy_timeout = 5000');
     connection.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    registerUnicodeLower(connection);
     group = new GroupCommit(connection);
     db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(connection, group) });
     group.attach(db);

@@ -396,6 +396,22 @@ const migrationEmailReplies: Migration = {
 };
 // --- end 007_email_replies
 
+// --- 010_resume_token_expiry: a reply e-mail's link opens its conversation until expires_at (RESUME_LINK_DAYS
+// from when the e-mail was sent). Links sent before this migration get the default, 30 days from their e-mail.
+// Every insert sets it; the '' default (older than any time) only lets the column be added NOT NULL.
+function migrationResumeTokenExpiry(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('resume_tokens').addColumn('expires_at', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await (dialect === 'postgres'
+        ? sql`update resume_tokens set expires_at = to_char((created_at::timestamptz + interval '30 days') at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+        : sql`update resume_tokens set expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '+30 days')`
+      ).execute(db);
+    },
+  };
+}
+// --- end 010_resume_token_expiry
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
@@ -416,6 +432,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '007_email_replies': migrationEmailReplies,
         '008_attachments': migrationAttachments(dialect),
         '009_insights_rollups': migration009InsightsRollups(dialect),
+        '010_resume_token_expiry': migrationResumeTokenExpiry(dialect),
       };
     },
   };

@@ -310,6 +310,8 @@ export interface ResumeTokensTable {
   token_hash: string;
   conversation_id: string;
   created_at: string;
+  /** ISO time after which the link no longer opens the conversation (RESUME_LINK_DAYS after created_at) */
+  expires_at: string;
 }
 
 // --- 009_insights_rollups: daily rollups kept by database triggers (read by the insights report) ---

@@ -52,4 +52,40 @@ describe('the link in a reply e-mail', () => {
       .poll(async () => (await app.repos.conversations.messages(conversationId)).filter((m) => m.author === 'customer').map((m) => m.text))
       .toContain('Great, thank you');
   });
+
+  it('says so when the link has expired, and the customer writes in a new conversation', async () => {
+    const { app, baseUrl } = suite.server;
+    const started = await app.inject({ method: 'POST', url: '/api/chat/conversations', payload: { locale: 'en', customer: { email: 'lee@example.net' } } });
+    const { conversationId } = started.json() as { conversationId: string };
+    await app.handoff.escalate({ conversationId, channel: 'web', locale: 'en' }, 'customer_request', { offeredArticleIds: [], feedback: [] });
+    await app.handoff.claim(conversationId, agent);
+    const before = smtp.received.length;
+    await app.handoff.reply(conversationId, agent, 'We refunded the fee.');
+    for (let i = 0; i < 100 && smtp.received.length === before; i++) await new Promise((r) => setTimeout(r, 50));
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/\?chat=open&conversation=[\w-]+#token=[\w-]+)/.exec(plainText(smtp.received[before].raw))![1];
+    // RESUME_LINK_DAYS have passed since the e-mail
+    await app.store.db.updateTable('resume_tokens').set({ expires_at: new Date(Date.now() - 60_000).toISOString() }).where('conversation_id', '=', conversationId).execute();
+    await app.store.durable();
+
+    const context = await suite.newContext({ viewport: { width: 375, height: 740 }, locale: 'en-GB' });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => {
+      throw error;
+    });
+    await page.goto(link);
+    const widget = page.locator('[data-supportdesk]');
+    // the page's widget speaks German (its language), the note too
+    await expect.poll(() => widget.getByRole('status').filter({ hasText: 'Der Link aus unserer E-Mail ist abgelaufen' }).count()).toBe(1);
+    expect(await widget.locator('.msg', { hasText: 'We refunded the fee.' }).count()).toBe(0);
+
+    const input = widget.getByRole('textbox');
+    await input.fill('Is my refund done?');
+    await input.press('Enter');
+    const written = () => app.store.db.selectFrom('messages').select('conversation_id').where('text', '=', 'Is my refund done?').execute();
+    await expect.poll(async () => (await written()).length).toBe(1);
+    // in a new conversation, not the one the link was for
+    expect((await written())[0].conversation_id).not.toBe(conversationId);
+    // the note stays above the new conversation
+    expect(await widget.getByRole('status').filter({ hasText: 'ist abgelaufen' }).count()).toBe(1);
+  });
 });

@@ -276,6 +276,9 @@ export class ChatWidget {
       if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429) {
         // the conversation is gone or the token no longer valid: start afresh when the customer opens the chat
         this.forget();
+        // an e-mail's link that no longer opens its conversation says so above the new one
+        if (error.status === 410) this.showLinkEnded(this.t.linkExpired);
+        else if (linked) this.showLinkEnded(this.t.linkInvalid);
         if (this.isOpen) this.ensureConversation().catch((problem) => this.showProblem(problem));
       } else {
         this.showProblem(error);
@@ -325,6 +328,13 @@ export class ChatWidget {
     this.setStatus('bot');
   }
 
+  /** Why the e-mail's link did not open its conversation, as a note above the new conversation (after forget()). */
+  private showLinkEnded(text: string): void {
+    const note = h('div', { class: 'msg system', role: 'status' }, h('p', { class: 'note' }, text));
+    note.dataset.key = '-1';
+    this.log.prepend(note);
+  }
+
   /** The log's messages moved into one read-only block (earlier blocks stay first); null when there is nothing to keep. */
   private earlierTranscript(): HTMLElement | null {
     const messages = [...this.log.children].filter((child) => !child.classList.contains('earlier'));
@@ -362,9 +372,10 @@ export class ChatWidget {
       this.setStatus(status);
     } catch (error) {
       if (session !== this.session) throw error;
-      if (error instanceof ApiError && (error.status === 401 || error.status === 404)) {
-        // the conversation is gone (deleted, or the token no longer valid): start afresh
+      if (error instanceof ApiError && (error.status === 401 || error.status === 404 || error.status === 410)) {
+        // the conversation is gone (deleted, or the token no longer valid, or the e-mail's link expired): start afresh
         this.forget();
+        if (error.status === 410) this.showLinkEnded(this.t.linkExpired);
         if (this.isOpen) this.ensureConversation().catch((problem) => this.showProblem(problem));
       } else {
         this.showProblem(error);

@@ -33,7 +33,7 @@ export default fp<EmailPluginOptions>(
     }
     const transport: MailTransport = options.transport ?? nodemailer.createTransport(config.smtpUrl!);
     const tokens = new ResumeTokens(app.store.db, () => app.clock.now());
-    app.outbox.register(EMAIL_CHANNEL, emailSender({ transport, from: config.from, publicUrl: app.config.publicUrl, issueResumeToken: (id) => tokens.issue(id) }));
+    app.outbox.register(EMAIL_CHANNEL, emailSender({ transport, from: config.from, publicUrl: app.config.publicUrl, issueResumeToken: (id) => tokens.issue(id, config.resumeLinkDays) }));
     const web = app.deliveries.for(WEB_CHANNEL);
     const byChatAndEmail: ChannelDelivery = {
       tracksState: web.tracksState,

@@ -39,6 +39,7 @@ function fail(reply: FastifyReply, statusCode: number, error: string, message: s
 }
 
 const NOT_FOUND = 'No conversation with this id and token.';
+const LINK_EXPIRED = 'This link from an e-mail has expired and no longer opens the conversation. Start a new one with POST /api/chat/conversations (send your visitorId).';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -72,19 +73,24 @@ export default fp(
     app.addHook('onClose', async () => clearInterval(pingSweep));
     const perConversation = new ConversationRateLimit(app.config.chat.messagesPerMinute, app.windowCounter);
 
-    /** The conversation a request may use: 401 without a token, 404 for a wrong token or unknown id. */
+    /** The conversation a request may use: 401 without a token, 404 for a wrong token or unknown id, 410 for an expired e-mail link. */
     async function authorised(request: FastifyRequest, reply: FastifyReply, token: string | undefined): Promise<Conversation | undefined> {
       if (!token) {
         fail(reply, 401, 'Unauthorized', 'This conversation needs its token: Authorization: Bearer <token>.');
         return undefined;
       }
       const conversation = await app.repos.conversations.get((request.params as { id: string }).id);
-      // the widget's token, or the resume token of a reply e-mail's link (which opens this conversation only)
-      if (!conversation || conversation.channel !== WEB_CHANNEL || !(tokenMatches(token, conversation.token_hash) || (await resumeTokens.opens(conversation.id, token)))) {
+      if (!conversation || conversation.channel !== WEB_CHANNEL) {
         fail(reply, 404, 'Not Found', NOT_FOUND);
         return undefined;
       }
-      return conversation;
+      if (tokenMatches(token, conversation.token_hash)) return conversation;
+      // the resume token of a reply e-mail's link (which opens this conversation only, for RESUME_LINK_DAYS)
+      const resume = await resumeTokens.state(conversation.id, token);
+      if (resume === 'opens') return conversation;
+      if (resume === 'expired') fail(reply, 410, 'Gone', LINK_EXPIRED);
+      else fail(reply, 404, 'Not Found', NOT_FOUND);
+      return undefined;
     }
 
     function bearer(request: FastifyRequest): string | undefined {
@@ -254,6 +260,7 @@ export default fp(
               400: ErrorReply,
               401: ErrorReply,
               404: ErrorReply,
+              410: ErrorReply,
               409: ErrorReply,
               413: ErrorReply,
               429: ErrorReply,
@@ -312,6 +319,7 @@ export default fp(
               200: Type.Object({ status: Status, messages: Type.Array(ChatMessage) }),
               401: ErrorReply,
               404: ErrorReply,
+              410: ErrorReply,
               429: ErrorReply,
             },
           },
@@ -342,7 +350,7 @@ export default fp(
                 'Stored as a customer message with `attachments`; GET the url with the conversation token.',
               params: Type.Object({ id: Type.String({ maxLength: 100 }) }),
               headers: Type.Composite([Authorization, UploadHeaders]),
-              response: { 201: Type.Object({ received: ChatMessage, attachment: AttachmentJson }), 400: ErrorReply, 401: ErrorReply, 404: ErrorReply, 409: ErrorReply, 413: ErrorReply, 415: ErrorReply, 429: ErrorReply },
+              response: { 201: Type.Object({ received: ChatMessage, attachment: AttachmentJson }), 400: ErrorReply, 401: ErrorReply, 404: ErrorReply, 410: ErrorReply, 409: ErrorReply, 413: ErrorReply, 415: ErrorReply, 429: ErrorReply },
             },
           },
           async (request, reply) => {
@@ -379,7 +387,7 @@ export default fp(
               'images inline, PDFs as a download. An attachment of another conversation is 404.',
             params: AttachmentParams,
             headers: Authorization,
-            response: { 401: ErrorReply, 404: ErrorReply, 429: ErrorReply },
+            response: { 401: ErrorReply, 404: ErrorReply, 410: ErrorReply, 429: ErrorReply },
           },
         },
         async (request, reply) => {
@@ -400,7 +408,7 @@ export default fp(
             params: IdParams,
             headers: Authorization,
             body: Type.Object({ stars: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
-            response: { 204: Type.Null(), 401: ErrorReply, 404: ErrorReply, 409: ErrorReply, 429: ErrorReply },
+            response: { 204: Type.Null(), 401: ErrorReply, 404: ErrorReply, 410: ErrorReply, 409: ErrorReply, 429: ErrorReply },
           },
         },
         async (request, reply) => {
