@@ -1,11 +1,13 @@
 // A customer who left gets the agent's reply by e-mail (a real SMTP server on loopback) and follows its
 // link in real Chromium: the widget reopens that conversation with the reply, and the token leaves the address bar.
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../server/store/schema.js';
 import { browserSuite } from '../helpers/browser.js';
 import { keepOnline } from '../helpers/agents.js';
 import { plainText, startSmtp } from '../helpers/smtp.js';
 
+const SCREENSHOTS = process.env.WIDGET_SCREENSHOTS; // a directory: set it to look at the widget's note
 const smtp = await startSmtp();
 afterAll(() => smtp.close());
 
@@ -87,5 +89,11 @@ describe('the link in a reply e-mail', () => {
     expect((await written())[0].conversation_id).not.toBe(conversationId);
     // the note stays above the new conversation
     expect(await widget.getByRole('status').filter({ hasText: 'ist abgelaufen' }).count()).toBe(1);
+    if (SCREENSHOTS) {
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'widget-link-expired-375.png') });
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.waitForTimeout(800); // the panel's open transition after the resize
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'widget-link-expired-1440.png') });
+    }
   });
 });
