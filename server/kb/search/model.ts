@@ -4,7 +4,7 @@ import type { Article, SynonymGroups } from '../types.js';
 import { createAnalyzer, surfaceWords, type Analyzer } from './analysis.js';
 import { iterationCount, rivalCount, SoftmaxClassifier, type ClassifierData } from './classifier.js';
 import { DEFAULT_FEATURES, featureCount, FeatureSpace, type FeatureOptions, type FeatureSpaceData, type SparseVector } from './features.js';
-import { LexicalIndex, type LexicalDocument } from './lexical.js';
+import { LexicalIndex, type LexicalData, type LexicalDocument } from './lexical.js';
 
 export interface ModelSettings {
   /** L2 penalty of the classifier */
@@ -38,7 +38,7 @@ export interface TrainedModel {
   ids: string[];
   features: FeatureSpaceData;
   classifier: ClassifierData;
-  lexical: object;
+  lexical: LexicalData;
 }
 
 export interface RankedArticle {
@@ -137,8 +137,8 @@ export function trainModel(analyzer: Analyzer, articles: Article[], settings: Mo
     { l2: settings.l2, iterations: settings.iterations, exactIterations: settings.exactIterations, warmStart: settings.warmStart, budget: settings.budget, minRivals: settings.minRivals, rivals: settings.rivals },
     texts.map((t) => t.weight),
   );
-  const lexical = LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)));
-  return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toJSON() };
+  const lexical = LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)), { lunr: settings.typoFrom > 0 });
+  return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toData() };
 }
 
 /** A trained model ready to rank: feature space, classifier and lunr index rebuilt from their data. */
