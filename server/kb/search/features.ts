@@ -20,7 +20,7 @@ export const DEFAULT_FEATURES: FeatureOptions = { minGram: 3, maxGram: 4, wordWe
 
 export interface FeatureSpaceData {
   names: string[];
-  idf: number[];
+  idf: Float32Array;
   options: FeatureOptions;
 }
 
@@ -79,11 +79,11 @@ export class FeatureSpace {
   }
 
   static fromData(data: FeatureSpaceData): FeatureSpace {
-    return new FeatureSpace(data.names, Float32Array.from(data.idf), data.options);
+    return new FeatureSpace(data.names, data.idf, data.options);
   }
 
   toData(): FeatureSpaceData {
-    return { names: this.names, idf: Array.from(this.idf), options: this.options };
+    return { names: this.names, idf: this.idf, options: this.options };
   }
 
   vectorize(text: AnalyzedText): SparseVector {
