@@ -5,6 +5,7 @@
 // are most similar to it, and a weight exists only for a feature and an article that some example
 // brings together: training stays within seconds and memory within megabytes on a thousand articles.
 import type { SparseVector } from './features.js';
+import { IntList } from './int-list.js';
 
 export interface TrainingOptions {
   /** L2 penalty on the weights (objective: sum of cross-entropies + l2/2 ||W||^2) */
@@ -68,37 +69,54 @@ export class SoftmaxClassifier {
 
   static train(examples: SparseVector[], labels: number[], features: number, classes: number, options: TrainingOptions, exampleWeights?: number[]): SoftmaxClassifier {
     const exampleWeight = Float64Array.from(examples, (_, i) => exampleWeights?.[i] ?? 1);
-    const centroids = centroidIndex(examples, labels, features, classes, (i) => exampleWeight[i]);
+    const examplesOf = examplesByFeature(examples, features);
+    const centroids = centroidIndex(examples, labels, features, classes, exampleWeight, examplesOf);
     const rivals = options.rivals !== undefined ? Math.min(classes - 1, options.rivals) : rivalCount(examples.reduce((sum, x) => sum + x.indices.length, 0), classes, options);
-    // each example is contrasted with its own article first, then its rivals
-    const candidates = examples.map((x, i) => [labels[i], ...(rivals === classes - 1 ? allClasses(classes, labels[i]) : nearestCentroids(x, centroids, classes, rivals, labels[i]))]);
+    // each example is contrasted with its own article first, then its rivals: k candidates each, flat
+    const k = rivals + 1;
+    const candidates = new Int32Array(examples.length * k);
+    examples.forEach((x, i) => {
+      candidates[i * k] = labels[i];
+      candidates.set(rivals === classes - 1 ? allClasses(classes, labels[i]) : nearestCentroids(x, centroids, classes, rivals, labels[i]), i * k + 1);
+    });
 
     // Weights exist for each (feature, article) pair some example brings together. Built feature by
     // feature with a stamp array: no per-pair hashing, linear in the number of pairs.
-    const examplesOf: number[][] = Array.from({ length: features }, () => []);
-    examples.forEach((x, i) => x.indices.forEach((f) => examplesOf[f].push(i)));
     const offsets = new Int32Array(examples.length + 1);
-    examples.forEach((x, i) => (offsets[i + 1] = offsets[i] + x.indices.length * candidates[i].length));
+    examples.forEach((x, i) => (offsets[i + 1] = offsets[i] + x.indices.length * k));
     const pairs = new Int32Array(offsets[examples.length]);
     const featureSlot = new Int32Array(examples.length);
     const rowStart = new Int32Array(features + 1);
-    const columnList: number[] = [];
+    const columnList = new IntList();
     const stamp = new Int32Array(classes).fill(-1);
     const position = new Int32Array(classes);
+    const row = new Int32Array(classes);
     for (let f = 0; f < features; f++) {
-      const row: number[] = [];
-      for (const i of examplesOf[f]) for (const c of candidates[i]) if (stamp[c] !== f) (stamp[c] = f), row.push(c);
-      row.sort((a, b) => a - b);
-      row.forEach((c, k) => (position[c] = rowStart[f] + k));
-      rowStart[f + 1] = rowStart[f] + row.length;
-      for (const c of row) columnList.push(c);
-      for (const i of examplesOf[f]) {
+      let length = 0;
+      for (let e = examplesOf.start[f]; e < examplesOf.start[f + 1]; e++) {
+        const at = examplesOf.example[e] * k;
+        for (let c = 0; c < k; c++) {
+          const article = candidates[at + c];
+          if (stamp[article] !== f) {
+            stamp[article] = f;
+            row[length++] = article;
+          }
+        }
+      }
+      const sorted = row.subarray(0, length).sort();
+      for (let r = 0; r < length; r++) {
+        position[sorted[r]] = rowStart[f] + r;
+        columnList.push(sorted[r]);
+      }
+      rowStart[f + 1] = rowStart[f] + length;
+      for (let e = examplesOf.start[f]; e < examplesOf.start[f + 1]; e++) {
+        const i = examplesOf.example[e];
         // an example's features are in ascending order, so f is its next feature row
-        const at = offsets[i] + featureSlot[i]++ * candidates[i].length;
-        candidates[i].forEach((c, k) => (pairs[at + k] = position[c]));
+        const at = offsets[i] + featureSlot[i]++ * k;
+        for (let c = 0; c < k; c++) pairs[at + c] = position[candidates[i * k + c]];
       }
     }
-    const columns = Int32Array.from(columnList);
+    const columns = columnList.toArray();
     const size = columns.length;
 
     const scores = new Float64Array(classes);
@@ -111,9 +129,8 @@ export class SoftmaxClassifier {
       let loss = 0;
       for (let i = 0; i < examples.length; i++) {
         const x = examples[i];
-        const cands = candidates[i];
-        const k = cands.length;
-        for (let c = 0; c < k; c++) scores[c] = weights32[size + cands[c]];
+        const first = i * k;
+        for (let c = 0; c < k; c++) scores[c] = weights32[size + candidates[first + c]];
         for (let j = 0, at = offsets[i]; j < x.indices.length; j++, at += k) {
           const v = x.values[j];
           for (let c = 0; c < k; c++) scores[c] += v * weights32[pairs[at + c]];
@@ -132,7 +149,7 @@ export class SoftmaxClassifier {
           const v = x.values[j];
           for (let c = 0; c < k; c++) grad32[pairs[at + c]] += v * scores[c];
         }
-        for (let c = 0; c < k; c++) grad32[size + cands[c]] += scores[c];
+        for (let c = 0; c < k; c++) grad32[size + candidates[first + c]] += scores[c];
       }
       for (let p = 0; p < size + classes; p++) grad[p] = grad32[p];
       for (let p = 0; p < size; p++) {
@@ -200,23 +217,56 @@ function find(sorted: Int32Array, from: number, to: number, value: number): numb
   return -1;
 }
 
-/** Each article's summed example vectors, normalised, as an inverted index by feature. */
-function centroidIndex(examples: SparseVector[], labels: number[], features: number, classes: number, weightOf: (i: number) => number = () => 1): CentroidIndex {
-  const rows: Array<Map<number, number>> = Array.from({ length: features }, () => new Map());
-  examples.forEach((x, i) => x.indices.forEach((f, j) => rows[f].set(labels[i], (rows[f].get(labels[i]) ?? 0) + weightOf(i) * x.values[j])));
-  const norms = new Float64Array(classes);
-  for (const row of rows) for (const [c, v] of row) norms[c] += v * v;
+/** For each feature, the examples that have it (ascending): example[start[f] .. start[f+1]). */
+interface ExamplesByFeature {
+  start: Int32Array;
+  example: Int32Array;
+}
+
+function examplesByFeature(examples: SparseVector[], features: number): ExamplesByFeature {
+  const start = new Int32Array(features + 1);
+  for (const x of examples) for (const f of x.indices) start[f + 1]++;
+  for (let f = 0; f < features; f++) start[f + 1] += start[f];
+  const next = start.slice(0, features);
+  const example = new Int32Array(start[features]);
+  examples.forEach((x, i) => x.indices.forEach((f) => (example[next[f]++] = i)));
+  return { start, example };
+}
+
+/**
+ * Each article's summed example vectors, normalised, as an inverted index by feature (in each row the
+ * articles in the order their first example comes; sums and norms added up in example order).
+ */
+function centroidIndex(examples: SparseVector[], labels: number[], features: number, classes: number, weight: Float64Array, examplesOf: ExamplesByFeature): CentroidIndex {
   const centroidStart = new Int32Array(features + 1);
-  rows.forEach((row, f) => (centroidStart[f + 1] = centroidStart[f] + row.size));
-  const centroidColumns = new Int32Array(centroidStart[features]);
-  const centroidValues = new Float32Array(centroidStart[features]);
-  rows.forEach((row, f) => {
-    let at = centroidStart[f];
-    for (const [c, v] of row) {
-      centroidColumns[at] = c;
-      centroidValues[at++] = v / Math.sqrt(norms[c]);
+  const columnList = new IntList();
+  const sums: number[] = [];
+  const norms = new Float64Array(classes);
+  const sum = new Float64Array(classes);
+  const stamp = new Int32Array(classes).fill(-1);
+  const featureSlot = new Int32Array(examples.length);
+  for (let f = 0; f < features; f++) {
+    const rowFrom = columnList.length;
+    for (let e = examplesOf.start[f]; e < examplesOf.start[f + 1]; e++) {
+      const i = examplesOf.example[e];
+      const c = labels[i];
+      // an example's features are in ascending order, so f is its next feature
+      const v = weight[i] * examples[i].values[featureSlot[i]++];
+      if (stamp[c] !== f) {
+        stamp[c] = f;
+        columnList.push(c);
+        sum[c] = v;
+      } else sum[c] += v;
     }
-  });
+    for (let p = rowFrom; p < columnList.length; p++) {
+      const c = columnList.get(p);
+      sums.push(sum[c]);
+      norms[c] += sum[c] * sum[c];
+    }
+    centroidStart[f + 1] = columnList.length;
+  }
+  const centroidColumns = columnList.toArray();
+  const centroidValues = Float32Array.from(sums, (v, p) => v / Math.sqrt(norms[centroidColumns[p]]));
   return { centroidStart, centroidColumns, centroidValues };
 }
 
