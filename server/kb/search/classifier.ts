@@ -39,10 +39,10 @@ export interface ClassifierData {
   centroidValues: Float32Array;
 }
 
-type CentroidIndex = Pick<ClassifierData, 'centroidStart' | 'centroidColumns' | 'centroidValues'>;
+export type CentroidIndex = Pick<ClassifierData, 'centroidStart' | 'centroidColumns' | 'centroidValues'>;
 
 /** Postings one centroid lookup may read: rare (telling) features first, the commonest are skipped on a big KB. */
-const CENTROID_POSTINGS_BUDGET = 5_000;
+export const CENTROID_POSTINGS_BUDGET = 5_000;
 
 export class SoftmaxClassifier {
   constructor(readonly data: ClassifierData) {}
@@ -70,14 +70,15 @@ export class SoftmaxClassifier {
   static train(examples: SparseVector[], labels: number[], features: number, classes: number, options: TrainingOptions, exampleWeights?: number[]): SoftmaxClassifier {
     const exampleWeight = Float64Array.from(examples, (_, i) => exampleWeights?.[i] ?? 1);
     const examplesOf = examplesByFeature(examples, features);
-    const centroids = centroidIndex(examples, labels, features, classes, exampleWeight, examplesOf);
+    const centroids = centroidIndex(labels, features, classes, exampleWeight, examplesOf);
     const rivals = options.rivals !== undefined ? Math.min(classes - 1, options.rivals) : rivalCount(examples.reduce((sum, x) => sum + x.indices.length, 0), classes, options);
     // each example is contrasted with its own article first, then its rivals: k candidates each, flat
     const k = rivals + 1;
     const candidates = new Int32Array(examples.length * k);
+    const leaders = rowLeaders(centroids, rivals + 1);
     examples.forEach((x, i) => {
       candidates[i * k] = labels[i];
-      candidates.set(rivals === classes - 1 ? allClasses(classes, labels[i]) : nearestCentroids(x, centroids, classes, rivals, labels[i]), i * k + 1);
+      candidates.set(rivals === classes - 1 ? allClasses(classes, labels[i]) : nearestCentroids(x, centroids, classes, rivals, labels[i], leaders), i * k + 1);
     });
 
     // Weights exist for each (feature, article) pair some example brings together. Built feature by
@@ -119,12 +120,18 @@ export class SoftmaxClassifier {
     const columns = columnList.toArray();
     const size = columns.length;
 
+    // The passes over the examples read and write single-precision copies laid out article by article
+    // (an example's reads then stay within its few candidates' blocks instead of jumping across rows of
+    // thousands of articles): slot[p] is weight p's place in them. The same values, added up in the
+    // same order: only where they sit in memory differs.
+    const slot = articleMajor(rowStart, columns, classes);
+    for (let p = 0; p < pairs.length; p++) pairs[p] = slot[pairs[p]];
     const scores = new Float64Array(classes);
-    // the passes over the examples read and write single-precision copies: half the memory traffic
     const weights32 = new Float32Array(size + classes);
     const grad32 = new Float32Array(size + classes);
     const objective = (w: Float64Array, grad: Float64Array): number => {
-      weights32.set(w);
+      for (let p = 0; p < size; p++) weights32[slot[p]] = w[p];
+      for (let p = size; p < size + classes; p++) weights32[p] = w[p];
       grad32.fill(0);
       let loss = 0;
       for (let i = 0; i < examples.length; i++) {
@@ -151,7 +158,8 @@ export class SoftmaxClassifier {
         }
         for (let c = 0; c < k; c++) grad32[size + candidates[first + c]] += scores[c];
       }
-      for (let p = 0; p < size + classes; p++) grad[p] = grad32[p];
+      for (let p = 0; p < size; p++) grad[p] = grad32[slot[p]];
+      for (let p = size; p < size + classes; p++) grad[p] = grad32[p];
       for (let p = 0; p < size; p++) {
         loss += 0.5 * options.l2 * w[p] * w[p];
         grad[p] += options.l2 * w[p];
@@ -217,10 +225,22 @@ function find(sorted: Int32Array, from: number, to: number, value: number): numb
   return -1;
 }
 
+/** For weights laid out feature by feature (rows), each one's place when laid out article by article. */
+function articleMajor(rowStart: Int32Array, columns: Int32Array, classes: number): Int32Array {
+  const next = new Int32Array(classes + 1);
+  for (const c of columns) next[c + 1]++;
+  for (let c = 0; c < classes; c++) next[c + 1] += next[c];
+  const slot = new Int32Array(columns.length);
+  for (let f = 0; f + 1 < rowStart.length; f++) for (let p = rowStart[f]; p < rowStart[f + 1]; p++) slot[p] = next[columns[p]]++;
+  return slot;
+}
+
 /** For each feature, the examples that have it (ascending): example[start[f] .. start[f+1]). */
 interface ExamplesByFeature {
   start: Int32Array;
   example: Int32Array;
+  /** that example's value of the feature */
+  value: Float32Array;
 }
 
 function examplesByFeature(examples: SparseVector[], features: number): ExamplesByFeature {
@@ -229,29 +249,35 @@ function examplesByFeature(examples: SparseVector[], features: number): Examples
   for (let f = 0; f < features; f++) start[f + 1] += start[f];
   const next = start.slice(0, features);
   const example = new Int32Array(start[features]);
-  examples.forEach((x, i) => x.indices.forEach((f) => (example[next[f]++] = i)));
-  return { start, example };
+  const value = new Float32Array(start[features]);
+  for (let i = 0; i < examples.length; i++) {
+    const { indices, values } = examples[i];
+    for (let j = 0; j < indices.length; j++) {
+      const at = next[indices[j]]++;
+      example[at] = i;
+      value[at] = values[j];
+    }
+  }
+  return { start, example, value };
 }
 
 /**
  * Each article's summed example vectors, normalised, as an inverted index by feature (in each row the
  * articles in the order their first example comes; sums and norms added up in example order).
  */
-function centroidIndex(examples: SparseVector[], labels: number[], features: number, classes: number, weight: Float64Array, examplesOf: ExamplesByFeature): CentroidIndex {
+function centroidIndex(labels: number[], features: number, classes: number, weight: Float64Array, examplesOf: ExamplesByFeature): CentroidIndex {
   const centroidStart = new Int32Array(features + 1);
   const columnList = new IntList();
   const sums: number[] = [];
   const norms = new Float64Array(classes);
   const sum = new Float64Array(classes);
   const stamp = new Int32Array(classes).fill(-1);
-  const featureSlot = new Int32Array(examples.length);
   for (let f = 0; f < features; f++) {
     const rowFrom = columnList.length;
     for (let e = examplesOf.start[f]; e < examplesOf.start[f + 1]; e++) {
       const i = examplesOf.example[e];
       const c = labels[i];
-      // an example's features are in ascending order, so f is its next feature
-      const v = weight[i] * examples[i].values[featureSlot[i]++];
+      const v = weight[i] * examplesOf.value[e];
       if (stamp[c] !== f) {
         stamp[c] = f;
         columnList.push(c);
@@ -270,8 +296,73 @@ function centroidIndex(examples: SparseVector[], labels: number[], features: num
   return { centroidStart, centroidColumns, centroidValues };
 }
 
-/** The `count` classes (other than `except`) whose centroids are most similar to x, best first. */
-function nearestCentroids(x: SparseVector, index: CentroidIndex, classes: number, count: number, except: number): number[] {
+/**
+ * For each centroid row, on first use: the positions in it whose values are among its `keep` highest
+ * (ties at the boundary included), in row order; undefined for a row shorter than that or with a value
+ * that is not positive (nearestCentroids then reads the whole row).
+ */
+export type RowLeaders = (f: number) => Int32Array | undefined;
+
+export function rowLeaders(index: CentroidIndex, keep: number): RowLeaders {
+  const cache = new Map<number, Int32Array | undefined>();
+  const top = new Float64Array(keep);
+  return (f) => {
+    if (cache.has(f)) return cache.get(f);
+    const from = index.centroidStart[f];
+    const to = index.centroidStart[f + 1];
+    let leaders: Int32Array | undefined;
+    if (to - from >= keep) {
+      // the keep-th highest value, counting repeats
+      top.fill(-Infinity);
+      let positive = true;
+      for (let p = from; p < to; p++) {
+        const v = index.centroidValues[p];
+        if (!(v > 0)) positive = false;
+        if (v <= top[keep - 1]) continue;
+        let at = keep - 1;
+        while (at > 0 && top[at - 1] < v) top[at] = top[--at];
+        top[at] = v;
+      }
+      if (positive) {
+        const list: number[] = [];
+        for (let p = from; p < to; p++) if (index.centroidValues[p] >= top[keep - 1]) list.push(p);
+        leaders = Int32Array.from(list);
+      }
+    }
+    cache.set(f, leaders);
+    return leaders;
+  };
+}
+
+/**
+ * The `count` best of a row for a query of that one feature (value > 0): its similarities are the row's
+ * values times that value, so in the same order; the row's leaders (its count + 1 highest, see
+ * rowLeaders) hold every article the whole row would yield once `except` is left out, and considering
+ * only them in row order keeps the same ones, tie for tie: an article below the count-th highest value
+ * can only take a place that a later article at or above it takes back.
+ */
+function bestOfRow(leaders: Int32Array, index: CentroidIndex, count: number, except: number): number[] {
+  const best: number[] = [];
+  const value: number[] = [];
+  for (const p of leaders) {
+    const c = index.centroidColumns[p];
+    if (c === except) continue;
+    const v = index.centroidValues[p];
+    if (best.length === count && !(v > value[count - 1])) continue;
+    let at = best.length === count ? count - 1 : best.length;
+    while (at > 0 && (value[at - 1] < v || (value[at - 1] === v && best[at - 1] > c))) {
+      best[at] = best[at - 1];
+      value[at] = value[at - 1];
+      at--;
+    }
+    best[at] = c;
+    value[at] = v;
+  }
+  return best;
+}
+
+/** The `count` classes (other than `except`) whose centroids are most similar to x, best first (exported for tests). */
+export function nearestCentroids(x: SparseVector, index: CentroidIndex, classes: number, count: number, except: number, leaders?: RowLeaders): number[] {
   const similarity = scratch(classes);
   const touched: number[] = [];
   const add = (j: number) => {
@@ -284,6 +375,20 @@ function nearestCentroids(x: SparseVector, index: CentroidIndex, classes: number
   };
   let total = 0;
   for (let j = 0; j < x.indices.length; j++) total += postings(index, x.indices[j]);
+  if (leaders && total > CENTROID_POSTINGS_BUDGET) {
+    // the budget reads the rarest feature (fewest postings, first in x on a tie) and maybe the next ones:
+    // when the next does not fit, the similarities are that one row's values times x's value
+    let first = -1;
+    let second = -1;
+    for (let j = 0; j < x.indices.length; j++) {
+      const n = postings(index, x.indices[j]);
+      if (first < 0 || n < postings(index, x.indices[first])) [first, second] = [j, first];
+      else if (second < 0 || n < postings(index, x.indices[second])) second = j;
+    }
+    const only = second < 0 || postings(index, x.indices[first]) + postings(index, x.indices[second]) > CENTROID_POSTINGS_BUDGET;
+    const rowLeaders = only && x.values[first] > 0 ? leaders(x.indices[first]) : undefined;
+    if (rowLeaders) return bestOfRow(rowLeaders, index, count, except);
+  }
   if (total <= CENTROID_POSTINGS_BUDGET) {
     for (let j = 0; j < x.indices.length; j++) add(j);
   } else {

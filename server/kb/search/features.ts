@@ -81,12 +81,19 @@ export class FeatureSpace {
     const idf = new Float32Array(names.length);
     names.forEach((_, i) => (idf[i] = Math.log((1 + texts.length) / (1 + df[order[i]])) + 1));
     const space = new FeatureSpace(names, idf, options);
-    const vectors = texts.map((_, t) => {
-      const { features, counts } = counted;
+    // all vectors are views on two arrays; values of one text in a scratch array until sorted
+    const { features, counts } = counted;
+    const allIndices = new Int32Array(features.length);
+    const allValues = new Float32Array(features.length);
+    let longest = 0;
+    for (let t = 0; t < texts.length; t++) longest = Math.max(longest, counted.start[t + 1] - counted.start[t]);
+    const values = new Float64Array(longest);
+    const sortKeys = new Float64Array(longest);
+    const vectors = texts.map((_, t): SparseVector => {
       const from = counted.start[t];
       const middle = counted.wordsEnd[t];
       const to = counted.start[t + 1];
-      const values = new Float64Array(to - from);
+      const length = to - from;
       // each block (the text's words, then its n-grams) L2-normalised on its own, summed in first-seen order
       const block = (blockFrom: number, blockTo: number, weight: number) => {
         let norm = 0;
@@ -100,8 +107,16 @@ export class FeatureSpace {
       };
       block(from, middle, options.wordWeight);
       block(middle, to, 1);
-      const slots = Int32Array.from({ length: to - from }, (_, k) => k).sort((a, b) => index[features[from + a]] - index[features[from + b]]);
-      return { indices: Int32Array.from(slots, (k) => index[features[from + k]]), values: Float32Array.from(slots, (k) => values[k]) };
+      // ascending feature order (the classifier lays out its per-example weight tables that way):
+      // sort feature * length + slot, numbers exact far beyond any vocabulary
+      for (let k = 0; k < length; k++) sortKeys[k] = index[features[from + k]] * length + k;
+      const sorted = sortKeys.subarray(0, length).sort();
+      for (let r = 0; r < length; r++) {
+        const k = sorted[r] % length;
+        allIndices[from + r] = index[features[from + k]];
+        allValues[from + r] = values[k];
+      }
+      return { indices: allIndices.subarray(from, to), values: allValues.subarray(from, to) };
     });
     return { space, vectors };
   }
