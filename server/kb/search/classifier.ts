@@ -92,6 +92,7 @@ export class SoftmaxClassifier {
     const stamp = new Int32Array(classes).fill(-1);
     const position = new Int32Array(classes);
     const row = new Int32Array(classes);
+    const centroidSlot = new Int32Array(centroids.centroidColumns.length);
     for (let f = 0; f < features; f++) {
       let length = 0;
       for (let e = examplesOf.start[f]; e < examplesOf.start[f + 1]; e++) {
@@ -110,6 +111,11 @@ export class SoftmaxClassifier {
         columnList.push(sorted[r]);
       }
       rowStart[f + 1] = rowStart[f] + length;
+      // where each centroid value of this feature starts training (its article's weight in this row)
+      for (let p = centroids.centroidStart[f]; p < centroids.centroidStart[f + 1]; p++) {
+        const article = centroids.centroidColumns[p];
+        centroidSlot[p] = stamp[article] === f ? position[article] : -1;
+      }
       for (let e = examplesOf.start[f]; e < examplesOf.start[f + 1]; e++) {
         const i = examplesOf.example[e];
         // an example's features are in ascending order, so f is its next feature row
@@ -168,12 +174,7 @@ export class SoftmaxClassifier {
     };
     // start from the nearest-centroid classifier: half the iterations reach the same accuracy
     const start = new Float64Array(size + classes);
-    for (let f = 0; f < features; f++) {
-      for (let p = centroids.centroidStart[f]; p < centroids.centroidStart[f + 1]; p++) {
-        const at = find(columns, rowStart[f], rowStart[f + 1], centroids.centroidColumns[p]);
-        if (at >= 0) start[at] = options.warmStart * centroids.centroidValues[p];
-      }
-    }
+    for (let p = 0; p < centroidSlot.length; p++) if (centroidSlot[p] >= 0) start[centroidSlot[p]] = options.warmStart * centroids.centroidValues[p];
     const w = lbfgs(objective, start, options.exactIterations ?? iterationCount(offsets[examples.length], options.iterations));
     return new SoftmaxClassifier({
       classes,
