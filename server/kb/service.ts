@@ -10,7 +10,7 @@ import { articlePath } from './render.js';
 import { shortUrl } from './short-links.js';
 import { highlightSnippet, preparedSources } from './snippet.js';
 import { matchLocale } from './locale.js';
-import { buildLocaleIndex, warmTrainingThreads, type LocaleIndex } from './search/engine.js';
+import { buildLocaleIndex, hasCachedModels, warmTrainingThreads, type LocaleIndex } from './search/engine.js';
 import { describeCalibration } from './search/calibration.js';
 
 export interface KbLogger {
@@ -76,10 +76,10 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
 
   async function build(): Promise<{ ok: boolean; problems: KbProblem[] }> {
     const started = Date.now();
-    // without a model cache, every build trains: the training threads start while the files are read.
-    // With one, a start usually finds its models cached: threads started for nothing would cost a
-    // second of CPU and a hundred megabytes; a build that must train starts them itself.
-    if (!options.cacheDir) warmTrainingThreads();
+    // a build that will train starts the training threads while the files are read. With models in the
+    // cache, a start usually finds its own there: threads started for nothing would cost a second of
+    // CPU and ~80 MB (a build that must train after all starts them itself).
+    if (!options.cacheDir || !(await hasCachedModels(options.cacheDir))) warmTrainingThreads();
     const loaded = await loadKnowledgeBase(kbDir, { locales: localeOrder, cacheFile: options.cacheDir ? path.join(options.cacheDir, ARTICLE_CACHE_FILE) : undefined });
     const problems = [...loaded.problems];
     for (const problem of problems) logger.warn(`${path.join(kbDir, problem.file)}:${problem.line}: ${problem.message}`);

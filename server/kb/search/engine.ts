@@ -10,7 +10,7 @@ import { analyzerFor, DEFAULT_SETTINGS, Ranker, type ModelSettings, type Trained
 import { trainLocale, type TrainedLocale, type TrainingInput } from './training.js';
 
 export type { Calibration };
-export { ENGINE_VERSION } from './model-cache.js';
+export { ENGINE_VERSION, hasCachedModels } from './model-cache.js';
 
 export interface EngineHit {
   id: string;

@@ -95,6 +95,12 @@ function fileFor(cacheDir: string, locale: string, key: string): string {
   return path.join(cacheDir, `${prefixOf(locale)}${key}.model`);
 }
 
+/** Whether the folder holds any trained model (a first start on an empty cache will train). */
+export async function hasCachedModels(cacheDir: string): Promise<boolean> {
+  const names = await fs.readdir(cacheDir).catch(() => [] as string[]);
+  return names.some((name) => name.startsWith('search-') && name.endsWith('.model'));
+}
+
 export async function readCachedModel(cacheDir: string, locale: string, key: string): Promise<TrainedLocale | undefined> {
   try {
     return decodeModel(await fs.readFile(fileFor(cacheDir, locale, key)));
