@@ -127,18 +127,27 @@ export function plannedTraining(analyzer: Analyzer, articles: Article[], setting
 }
 
 export function trainModel(analyzer: Analyzer, articles: Article[], settings: ModelSettings = DEFAULT_SETTINGS): TrainedModel {
-  const texts = articles.flatMap((a, label) => trainingExamples(a, settings).map((t) => ({ text: analyzer.analyze(t.text), weight: t.weight, label })));
-  const { space, vectors } = FeatureSpace.fit(texts.map((t) => t.text), settings.features);
+  const { space, vectors, labels, weights } = exampleVectors(analyzer, articles, settings);
   const classifier = SoftmaxClassifier.train(
     vectors,
-    texts.map((t) => t.label),
+    labels,
     space.size,
     articles.length,
     { l2: settings.l2, iterations: settings.iterations, exactIterations: settings.exactIterations, warmStart: settings.warmStart, budget: settings.budget, minRivals: settings.minRivals, rivals: settings.rivals },
-    texts.map((t) => t.weight),
+    weights,
   );
   const lexical = LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)), { lunr: settings.typoFrom > 0 });
   return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toData() };
+}
+
+/**
+ * The training examples as feature vectors. The analysed texts are garbage once this returns: on a large
+ * KB they are millions of strings, which every garbage collection during training would walk again.
+ */
+function exampleVectors(analyzer: Analyzer, articles: Article[], settings: ModelSettings) {
+  const texts = articles.flatMap((a, label) => trainingExamples(a, settings).map((t) => ({ text: analyzer.analyze(t.text), weight: t.weight, label })));
+  const { space, vectors } = FeatureSpace.fit(texts.map((t) => t.text), settings.features);
+  return { space, vectors, labels: texts.map((t) => t.label), weights: texts.map((t) => t.weight) };
 }
 
 /** A trained model ready to rank: feature space, classifier and lunr index rebuilt from their data. */
