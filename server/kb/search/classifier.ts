@@ -447,16 +447,20 @@ export function softmaxInPlace(a: Float64Array): void {
 /** Limited-memory BFGS with a backtracking (Armijo) line search; returns the parameters after `iterations` steps. */
 export function lbfgs(f: (x: Float64Array, grad: Float64Array) => number, x0: Float64Array, iterations: number, memory = 5): Float64Array {
   const n = x0.length;
-  let x = Float64Array.from(x0);
-  let g = new Float64Array(n);
+  // every vector of the search in one allocation: on a large KB each is tens of megabytes, and each
+  // allocation of that size made the garbage collector walk the whole heap
+  const history = Math.max(0, Math.min(memory, iterations));
+  const block = new Float64Array(n * (5 + 2 * history));
+  const vectors = Array.from({ length: 5 + 2 * history }, (_, v) => block.subarray(v * n, (v + 1) * n));
+  const spare = vectors.slice(5);
+  let [x, g, xNew, gNew] = vectors;
+  const dir = vectors[4];
+  x.set(x0);
   let fx = f(x, g);
   const s: Float64Array[] = [];
   const y: Float64Array[] = [];
   const rho: number[] = [];
-  const dir = new Float64Array(n);
   const alpha = new Float64Array(memory);
-  let xNew = new Float64Array(n);
-  let gNew = new Float64Array(n);
   for (let iter = 0; iter < iterations; iter++) {
     // two-loop recursion: dir = -H g
     for (let i = 0; i < n; i++) dir[i] = -g[i];
@@ -476,6 +480,7 @@ export function lbfgs(f: (x: Float64Array, grad: Float64Array) => number, x0: Fl
     let slope = dot(g, dir);
     if (slope >= 0) {
       // not a descent direction (numerical trouble): restart from steepest descent
+      spare.push(...s, ...y);
       s.length = y.length = rho.length = 0;
       for (let i = 0; i < n; i++) dir[i] = -g[i];
       slope = dot(g, dir);
@@ -491,8 +496,8 @@ export function lbfgs(f: (x: Float64Array, grad: Float64Array) => number, x0: Fl
     }
     if (!(fNew < fx)) break;
     // reuse the oldest history vectors once the memory is full
-    const sk = s.length === memory ? s.shift()! : new Float64Array(n);
-    const yk = y.length === memory ? y.shift()! : new Float64Array(n);
+    const sk = s.length === memory ? s.shift()! : spare.pop()!;
+    const yk = y.length === memory ? y.shift()! : spare.pop()!;
     if (rho.length === memory) rho.shift();
     for (let i = 0; i < n; i++) {
       sk[i] = xNew[i] - x[i];
@@ -503,7 +508,7 @@ export function lbfgs(f: (x: Float64Array, grad: Float64Array) => number, x0: Fl
       s.push(sk);
       y.push(yk);
       rho.push(1 / sy);
-    }
+    } else spare.push(sk, yk);
     [x, xNew] = [xNew, x];
     [g, gNew] = [gNew, g];
     fx = fNew;
