@@ -452,7 +452,7 @@ export function lbfgs(f: (x: Float64Array, grad: Float64Array) => number, x0: Fl
   const history = Math.max(0, Math.min(memory, iterations));
   const block = new Float64Array(n * (5 + 2 * history));
   const vectors = Array.from({ length: 5 + 2 * history }, (_, v) => block.subarray(v * n, (v + 1) * n));
-  const spare = vectors.slice(5);
+  const spare: Float64Array[] = vectors.slice(5);
   let [x, g, xNew, gNew] = vectors;
   const dir = vectors[4];
   x.set(x0);
