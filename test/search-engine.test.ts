@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decide } from '../bot/policy.js';
 import { buildLocaleIndex, type LocaleIndex } from '../server/kb/search/engine.js';
+import { decodeModel } from '../server/kb/search/model-cache.js';
 import { ENGLISH, GERMAN, article } from './search-fixtures.js';
 
 const top = (index: LocaleIndex, query: string) => index.search(query, 3)[0]?.id;
@@ -153,5 +154,17 @@ describe('search engine', async () => {
       expect(fs.readFileSync(file).equals(good)).toBe(true);
     }
     expect((await buildLocaleIndex('en', ENGLISH, { inline: true, cacheDir, memo: false })).source).toBe('cache');
+  });
+
+  it('reads a model file from bytes at any position in memory (typed arrays need aligned bytes)', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'search-cache-'));
+    cacheDirs.push(cacheDir);
+    await buildLocaleIndex('en', ENGLISH, { inline: true, cacheDir, memo: false });
+    const bytes = fs.readFileSync(path.join(cacheDir, fs.readdirSync(cacheDir)[0]));
+    const shifted = Buffer.alloc(bytes.length + 3);
+    bytes.copy(shifted, 3);
+    const model = decodeModel(shifted.subarray(3));
+    expect(model).toEqual(decodeModel(bytes));
+    expect(model.model.classifier.weights.length).toBeGreaterThan(0);
   });
 });

@@ -78,7 +78,7 @@ export function decodeModel(file: Buffer): TrainedLocale {
   if (zlib.crc32(file.subarray(HEAD)) !== file.readUInt32LE(12)) throw new Error('model file is damaged (checksum)');
   const headerLength = file.readUInt32LE(8);
   // typed arrays need their element size's alignment: views on the file when it is 8-aligned, else a copy
-  const bytes = file.byteOffset % ALIGN === 0 ? file : Buffer.from(new Uint8Array(file));
+  const bytes = file.byteOffset % ALIGN === 0 ? file : Buffer.from(new Uint8Array(file).buffer);
   const dataStart = bytes.byteOffset + align(HEAD + headerLength);
   return JSON.parse(bytes.toString('utf8', HEAD, HEAD + headerLength), (_key, value: unknown) => {
     if (!value || typeof value !== 'object' || !('$typed' in value)) return value;
