@@ -196,4 +196,18 @@ describe('problems name the file and line', () => {
       expect(await loadKnowledgeBase(kb, { cacheFile })).toEqual(third);
     }
   });
+
+  it('with a cache file: files changed just before a load are kept once they have settled, unless they changed again', async () => {
+    const kb = copyKb();
+    const cacheFile = path.join(path.dirname(kb), 'cache', 'articles.json');
+    const first = await loadKnowledgeBase(kb, { cacheFile });
+    const entries = () => (fs.existsSync(cacheFile) ? fs.readFileSync(cacheFile, 'utf8').trim().split('\n').slice(1).map((line) => JSON.parse(line)[0]) : []);
+    expect(entries()).toEqual([]); // all copied a moment ago
+    writeKbFile(kb, 'en/payment/card-payment.md', article({ title: 'Card payment, edited' }));
+    await new Promise((resolve) => setTimeout(resolve, 2_600));
+    expect(entries().sort()).toEqual(first.articles.map((a) => a.path).filter((p) => p !== 'en/payment/card-payment.md').sort());
+    const again = await loadKnowledgeBase(kb, { cacheFile });
+    expect(again.articles.find((a) => a.path === 'en/payment/card-payment.md')!.title).toBe('Card payment, edited');
+    expect(again).toEqual(await loadKnowledgeBase(kb));
+  });
 });

@@ -27,10 +27,16 @@ interface Entry extends CachedArticle {
 }
 
 /**
- * A file changed this recently may change again within the same timestamp tick: it is not kept (the
- * next load reads it again), so an entry is never trusted for a file edited just after it was read.
+ * A file changed this recently may change again within the same timestamp tick (a second on some file
+ * systems), unseen by its times: it is kept only once it has been this old, and then only if it still
+ * has the times and the content it was read with (checked in the background; see `save`).
  */
 const SETTLED_MS = 2_000;
+
+/** A short fingerprint of a file's text. */
+export function contentDigest(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
 
 const CODE = ['loader', 'render', 'article-cache'];
 
@@ -51,6 +57,8 @@ function version(): Promise<string | undefined> {
 export class ArticleCache {
   private readonly kept = new Map<string, Entry>();
   private changed = false;
+  /** files read while they were too recently changed to be kept yet */
+  private readonly unsettled: Array<{ relative: string; absolute: string; stat: Stats; digest: string; article: CachedArticle }> = [];
 
   private constructor(
     private readonly file: string,
@@ -92,20 +100,51 @@ export class ArticleCache {
     return entry;
   }
 
-  /** Keeps a file read and rendered by this load (unless it changed too recently to be trusted). */
-  set(relative: string, stat: Stats, article: CachedArticle): void {
-    if (Math.max(stat.mtimeMs, stat.ctimeMs) > this.started - SETTLED_MS) return;
-    this.kept.set(relative, { size: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ...article });
+  /** Keeps a file read and rendered by this load (one changed too recently: once it has settled, see `save`). */
+  set(relative: string, absolute: string, stat: Stats, digest: string | undefined, article: CachedArticle): void {
+    if (Math.max(stat.mtimeMs, stat.ctimeMs) > this.started - SETTLED_MS) {
+      if (digest) this.unsettled.push({ relative, absolute, stat, digest, article });
+      return;
+    }
+    this.kept.set(relative, entryOf(stat, article));
     this.changed = true;
   }
 
-  /** Writes the entries this load used or made (atomically), when they differ from what was read. */
+  /**
+   * Writes the entries this load used or made (atomically), when they differ from what was read. Files
+   * read too soon after a change are checked again once that change is SETTLED_MS old (a timer that does
+   * not keep the process alive): unchanged in times and content, they are added and the file written
+   * again. So a KB generated just before the first start is cached by the time that start has trained.
+   */
   async save(): Promise<void> {
-    if (!this.changed && this.kept.size === this.previous.size) return;
+    if (this.changed || this.kept.size !== this.previous.size) await this.write();
+    if (this.unsettled.length === 0) return;
+    const latest = Math.max(...this.unsettled.map(({ stat }) => Math.max(stat.mtimeMs, stat.ctimeMs)));
+    setTimeout(() => void this.settle().catch(() => {}), Math.max(0, latest + SETTLED_MS + 50 - Date.now())).unref();
+  }
+
+  private async settle(): Promise<void> {
+    let added = false;
+    for (const { relative, absolute, stat, digest, article } of this.unsettled.splice(0)) {
+      const now = await fs.stat(absolute).catch(() => undefined);
+      if (!now || now.size !== stat.size || now.ino !== stat.ino || now.mtimeMs !== stat.mtimeMs || now.ctimeMs !== stat.ctimeMs) continue;
+      if (Math.max(now.mtimeMs, now.ctimeMs) > Date.now() - SETTLED_MS) continue;
+      if (contentDigest(await fs.readFile(absolute, 'utf8')) !== digest) continue;
+      this.kept.set(relative, entryOf(stat, article));
+      added = true;
+    }
+    if (added) await this.write();
+  }
+
+  private async write(): Promise<void> {
     await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
+    const temp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     const lines = [JSON.stringify({ version: this.version }), ...Array.from(this.kept, (entry) => JSON.stringify(entry))];
     await fs.writeFile(temp, `${lines.join('\n')}\n`);
     await fs.rename(temp, this.file);
   }
+}
+
+function entryOf(stat: Stats, article: CachedArticle): Entry {
+  return { size: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ...article };
 }

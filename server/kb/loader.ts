@@ -6,7 +6,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
 import type { Article, KbProblem, SynonymGroups } from './types.js';
 import { articlePath, renderBody, truncate, type RenderedBody } from './render.js';
-import { ArticleCache, type ParsedArticleFile } from './article-cache.js';
+import { ArticleCache, contentDigest, type ParsedArticleFile } from './article-cache.js';
 
 /** The locales the search engine has a language pipeline for, in default order. */
 export const SUPPORTED_LOCALES: readonly string[] = ['de', 'en'];
@@ -59,6 +59,7 @@ export async function loadKnowledgeBase(kbDir: string, options: LoadOptions = {}
     // what the cache knew of a file (unchanged since), and each file's stat
     const known = new Map<string, { rendered: RenderedBody; resolved: boolean[] }>();
     const stats = new Map<string, Stats>();
+    const digests = new Map<string, string>();
     // files are read a batch at a time (a thousand one by one wait on the disk a thousand times), in order
     for (let start = 0; start < files.length; start += PARALLEL_READS) {
       const batch = await Promise.all(
@@ -66,7 +67,11 @@ export async function loadKnowledgeBase(kbDir: string, options: LoadOptions = {}
           const stat = await fs.stat(path.join(kbDir, file));
           stats.set(file, stat);
           const cached = cache?.get(file, stat);
-          if (!cached) return parseArticleFile(kbDir, file, locale, stat);
+          if (!cached) {
+            const result = await parseArticleFile(kbDir, file, locale, stat);
+            digests.set(file, result.digest);
+            return result;
+          }
           known.set(file, cached);
           return { file: { ...(cached.file as unknown as ParsedFile), updated: stat.mtime.toISOString() }, problems: [] };
         }),
@@ -97,7 +102,8 @@ export async function loadKnowledgeBase(kbDir: string, options: LoadOptions = {}
         rendered = renderBody(file.body, (id) => (byId.has(id) ? articlePath(id, locale) : undefined));
         if (clean.has(file.path)) {
           const { updated: _changesEachLoad, ...fields } = file;
-          cache?.set(file.path, stats.get(file.path)!, { file: fields as unknown as ParsedArticleFile, rendered, resolved: rendered.links.map((id) => byId.has(id)) });
+          const article = { file: fields as unknown as ParsedArticleFile, rendered, resolved: rendered.links.map((id) => byId.has(id)) };
+          cache?.set(file.path, path.join(kbDir, file.path), stats.get(file.path)!, digests.get(file.path), article);
         }
       }
       for (const id of new Set(rendered.links)) {
@@ -157,20 +163,21 @@ async function markdownFiles(kbDir: string, locale: string): Promise<string[]> {
 
 const FENCE = /^---\s*$/;
 
-async function parseArticleFile(kbDir: string, file: string, locale: string, stat: Stats): Promise<{ file?: ParsedFile; problems: KbProblem[] }> {
+async function parseArticleFile(kbDir: string, file: string, locale: string, stat: Stats): Promise<{ file?: ParsedFile; problems: KbProblem[]; digest: string }> {
   const problems: KbProblem[] = [];
   const problem = (line: number, message: string) => problems.push({ file, line, message });
   const source = await fs.readFile(path.join(kbDir, file), 'utf8');
+  const digest = contentDigest(source);
   const lines = source.replace(/^\uFEFF/, '').split(/\r?\n/);
 
   if (!FENCE.test(lines[0] ?? '')) {
     problem(1, 'missing title: start the file with front matter (a line "---", "title: …", then "---")');
-    return { problems };
+    return { problems, digest };
   }
   const end = lines.findIndex((line, index) => index > 0 && (FENCE.test(line) || /^\.\.\.\s*$/.test(line)));
   if (end < 0) {
     problem(1, 'front matter is not closed: add a line "---" after it');
-    return { problems };
+    return { problems, digest };
   }
   // front matter line n (1-based) is file line n + 1
   const lineCounter = new LineCounter();
@@ -179,12 +186,12 @@ async function parseArticleFile(kbDir: string, file: string, locale: string, sta
     // the first error only: what follows it is usually the same mistake seen again
     const [error] = doc.errors;
     problem((error.linePos?.[0].line ?? 1) + 1, `bad YAML in front matter: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
-    return { problems };
+    return { problems, digest };
   }
   const contents = doc.contents;
   if (contents !== null && !isMap(contents)) {
     problem(2, 'front matter must be "key: value" lines');
-    return { problems };
+    return { problems, digest };
   }
   const lineOf = (key: string): number => {
     const node = contents?.get(key, true) as YamlNode | undefined;
@@ -226,9 +233,10 @@ async function parseArticleFile(kbDir: string, file: string, locale: string, sta
   const summary = rawSummary === undefined || rawSummary === null ? '' : text(rawSummary);
   if (summary === undefined) problem(lineOf('summary'), 'summary must be text');
 
-  if (problems.length > 0 && (!title || !id || !ID_PATTERN.test(id))) return { problems };
+  if (problems.length > 0 && (!title || !id || !ID_PATTERN.test(id))) return { problems, digest };
   return {
     problems,
+    digest,
     file: {
       id: id!,
       idLine: rawId === undefined ? 1 : lineOf('id'),
