@@ -156,4 +156,58 @@ describe('problems name the file and line', () => {
     expect(problems).toEqual([{ file: 'en/synonyms.yml', line: 2, message: expect.stringMatching(/synonym group must be a list/) }]);
     expect(synonyms.get('en')).toEqual([['parcel', 'package']]);
   });
+
+  it('with a cache file: the same articles from unchanged files without parsing them again, and never a stale one', async () => {
+    const kb = copyKb();
+    writeKbFile(kb, 'en/account/linker.md', article({ title: 'Linker' }, 'See [the new page](article:new-page).'));
+    const cacheFile = path.join(path.dirname(kb), 'cache', 'articles.json');
+    const plain = await loadKnowledgeBase(kb);
+    // files changed in the last two seconds are not cached (they may change again within a timestamp tick)
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const first = await loadKnowledgeBase(kb, { cacheFile });
+    expect(first).toEqual(plain);
+    const lines = fs.readFileSync(cacheFile, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1 + 9); // the code's version, then every file
+    // the second load takes the unchanged files from the cache: a mark put into an entry shows
+    const marked = lines.map((line) => {
+      const entry = JSON.parse(line);
+      if (entry[0] === 'en/payment/card-payment.md') entry[1].rendered.html = '<p>from the cache</p>';
+      return JSON.stringify(entry);
+    });
+    fs.writeFileSync(cacheFile, `${marked.join('\n')}\n`);
+    const second = await loadKnowledgeBase(kb, { cacheFile });
+    expect(second.articles.find((a) => a.id === 'card-payment' && a.locale === 'en')!.html).toBe('<p>from the cache</p>');
+    expect(second.problems).toEqual(plain.problems);
+
+    // an edited file is read again; a link to an article that now exists is rendered again
+    writeKbFile(kb, 'en/payment/card-payment.md', article({ title: 'Card payment, edited' }, 'New text.'));
+    writeKbFile(kb, 'en/account/new-page.md', article({ title: 'New page' }));
+    const third = await loadKnowledgeBase(kb, { cacheFile });
+    const byId = (id: string) => third.articles.find((a) => a.id === id && a.locale === 'en')!;
+    expect(byId('card-payment').title).toBe('Card payment, edited');
+    expect(byId('card-payment').html).toBe('<p>New text.</p>');
+    expect(byId('linker').html).toContain('href="/help/articles/new-page?lang=en"');
+    expect(third).toEqual(await loadKnowledgeBase(kb));
+
+    // a damaged or cut-short cache file is read as empty
+    const good = fs.readFileSync(cacheFile);
+    for (const bytes of [Buffer.from('{"version":'), good.subarray(0, good.length - 20)]) {
+      fs.writeFileSync(cacheFile, bytes);
+      expect(await loadKnowledgeBase(kb, { cacheFile })).toEqual(third);
+    }
+  });
+
+  it('with a cache file: files changed just before a load are kept once they have settled, unless they changed again', async () => {
+    const kb = copyKb();
+    const cacheFile = path.join(path.dirname(kb), 'cache', 'articles.json');
+    const first = await loadKnowledgeBase(kb, { cacheFile });
+    const entries = () => (fs.existsSync(cacheFile) ? fs.readFileSync(cacheFile, 'utf8').trim().split('\n').slice(1).map((line) => JSON.parse(line)[0]) : []);
+    expect(entries()).toEqual([]); // all copied a moment ago
+    writeKbFile(kb, 'en/payment/card-payment.md', article({ title: 'Card payment, edited' }));
+    await new Promise((resolve) => setTimeout(resolve, 2_600));
+    expect(entries().sort()).toEqual(first.articles.map((a) => a.path).filter((p) => p !== 'en/payment/card-payment.md').sort());
+    const again = await loadKnowledgeBase(kb, { cacheFile });
+    expect(again.articles.find((a) => a.path === 'en/payment/card-payment.md')!.title).toBe('Card payment, edited');
+    expect(again).toEqual(await loadKnowledgeBase(kb));
+  });
 });

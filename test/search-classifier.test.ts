@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lbfgs, SoftmaxClassifier } from '../server/kb/search/classifier.js';
+import { CENTROID_POSTINGS_BUDGET, lbfgs, nearestCentroids, rowLeaders, SoftmaxClassifier } from '../server/kb/search/classifier.js';
 import type { SparseVector } from '../server/kb/search/features.js';
 
 const vector = (entries: Array<[number, number]>): SparseVector => {
@@ -56,5 +56,31 @@ describe('softmax classifier', () => {
     const ranked = model.predict(vector([[20, 0.8], [21, 0.5]]));
     expect(ranked).toHaveLength(6);
     expect(ranked[0].article).toBe(10);
+  });
+
+  it('picks the same rivals from a row beyond the postings budget through its leaders as by reading it whole, ties included', () => {
+    // three centroid rows over more articles than the budget reads; few distinct values, so many ties
+    const classes = CENTROID_POSTINGS_BUDGET + 1000;
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rows = [classes, classes - 10, 40].map((length) => {
+      const articles = Array.from({ length: classes }, (_, c) => c).sort(() => random() - 0.5).slice(0, length);
+      return articles.map((c) => [c, [0.1, 0.2, 0.3, 0.5][Math.floor(random() * 4)]] as const);
+    });
+    const centroidStart = Int32Array.from([0, ...rows.map((_, f) => rows.slice(0, f + 1).reduce((n, r) => n + r.length, 0))]);
+    const index = { centroidStart, centroidColumns: Int32Array.from(rows.flat(), ([c]) => c), centroidValues: Float32Array.from(rows.flat(), ([, v]) => v) };
+    const count = 5;
+    const leaders = rowLeaders(index, count + 1);
+    const topOfFirstRow = rows[0].filter(([, v]) => v === 0.5).map(([c]) => c);
+    let compared = 0;
+    for (const x of [vector([[0, 0.7]]), vector([[0, 0.2], [1, 0.9]]), vector([[1, 0.4]]), vector([[0, 0.3], [2, 0.6]])]) {
+      for (const except of [-1, ...topOfFirstRow.slice(0, 8), 3, 17]) {
+        const fast = nearestCentroids(x, index, classes, count, except, leaders);
+        expect(fast).toHaveLength(count);
+        expect(fast).toEqual(nearestCentroids(x, index, classes, count, except));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(30);
   });
 });

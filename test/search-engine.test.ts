@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decide } from '../bot/policy.js';
 import { buildLocaleIndex, type LocaleIndex } from '../server/kb/search/engine.js';
+import { decodeModel } from '../server/kb/search/model-cache.js';
 import { ENGLISH, GERMAN, article } from './search-fixtures.js';
 
 const top = (index: LocaleIndex, query: string) => index.search(query, 3)[0]?.id;
@@ -123,7 +124,9 @@ describe('search engine', async () => {
     expect(fs.readdirSync(cacheDir)).toHaveLength(1);
     const again = await buildLocaleIndex('en', ENGLISH, { inline: true, cacheDir, memo: false });
     expect(again.source).toBe('cache');
-    expect(again.search('where is my card', 3)).toEqual(first.search('where is my card', 3));
+    // the same ranking, scores and confidences for every question the articles know, and a few others
+    const queries = [...ENGLISH.flatMap((a) => [a.title, ...a.questions]), 'where is my card', 'something else entirely'];
+    for (const query of queries) expect(again.search(query, 5), query).toEqual(first.search(query, 5));
     expect(again.calibration).toEqual(first.calibration);
 
     const edited = [...ENGLISH, article('en', 'gift-cards', 'Do you sell gift cards?', ['Can I buy a voucher?', 'gift card balance'])];
@@ -132,5 +135,36 @@ describe('search engine', async () => {
     expect(top(retrained, 'voucher')).toBe('gift-cards');
     // the old model of this locale is removed, the new one kept
     expect(fs.readdirSync(cacheDir)).toHaveLength(1);
+  });
+
+  it('ignores a damaged or cut-short cache file: trains again, same answers, and writes a good file', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'search-cache-'));
+    cacheDirs.push(cacheDir);
+    const first = await buildLocaleIndex('en', ENGLISH, { inline: true, cacheDir, memo: false });
+    const [name] = fs.readdirSync(cacheDir);
+    const file = path.join(cacheDir, name);
+    const good = fs.readFileSync(file);
+    const damaged = Buffer.from(good);
+    damaged[damaged.length - 3] ^= 0xff; // a weight's bytes
+    for (const bytes of [damaged, good.subarray(0, Math.floor(good.length / 2)), Buffer.from('{"model":')]) {
+      fs.writeFileSync(file, bytes);
+      const rebuilt = await buildLocaleIndex('en', ENGLISH, { inline: true, cacheDir, memo: false });
+      expect(rebuilt.source).toBe('inline');
+      expect(rebuilt.search('where is my card', 3)).toEqual(first.search('where is my card', 3));
+      expect(fs.readFileSync(file).equals(good)).toBe(true);
+    }
+    expect((await buildLocaleIndex('en', ENGLISH, { inline: true, cacheDir, memo: false })).source).toBe('cache');
+  });
+
+  it('reads a model file from bytes at any position in memory (typed arrays need aligned bytes)', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'search-cache-'));
+    cacheDirs.push(cacheDir);
+    await buildLocaleIndex('en', ENGLISH, { inline: true, cacheDir, memo: false });
+    const bytes = fs.readFileSync(path.join(cacheDir, fs.readdirSync(cacheDir)[0]));
+    const shifted = Buffer.alloc(bytes.length + 3);
+    bytes.copy(shifted, 3);
+    const model = decodeModel(shifted.subarray(3));
+    expect(model).toEqual(decodeModel(bytes));
+    expect(model.model.classifier.weights.length).toBeGreaterThan(0);
   });
 });

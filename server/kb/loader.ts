@@ -1,10 +1,12 @@
 // Reads KB_DIR/<locale>/**/*.md into articles and checks them: every problem names the file and line,
 // so an editor can fix it. Used by the KB service, `npm run kb:check` and `npm run kb:eval`.
+import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode } from 'yaml';
 import type { Article, KbProblem, SynonymGroups } from './types.js';
-import { articlePath, renderBody, truncate } from './render.js';
+import { articlePath, renderBody, truncate, type RenderedBody } from './render.js';
+import { ArticleCache, contentDigest, type ParsedArticleFile } from './article-cache.js';
 
 /** The locales the search engine has a language pipeline for, in default order. */
 export const SUPPORTED_LOCALES: readonly string[] = ['de', 'en'];
@@ -12,6 +14,8 @@ export const SUPPORTED_LOCALES: readonly string[] = ['de', 'en'];
 export interface LoadOptions {
   /** locale folders to accept; others are reported as problems (default: SUPPORTED_LOCALES) */
   locales?: readonly string[];
+  /** file that keeps parsed and rendered articles between loads (see article-cache.ts); unset: none */
+  cacheFile?: string;
 }
 
 export interface LoadedKnowledgeBase {
@@ -33,6 +37,7 @@ export async function loadKnowledgeBase(kbDir: string, options: LoadOptions = {}
   const problems: KbProblem[] = [];
   const articles: Article[] = [];
   const synonyms = new Map<string, SynonymGroups>();
+  const cache = options.cacheFile ? await ArticleCache.open(options.cacheFile) : undefined;
 
   let entries;
   try {
@@ -51,14 +56,33 @@ export async function loadKnowledgeBase(kbDir: string, options: LoadOptions = {}
   for (const locale of locales.filter((l) => folders.has(l))) {
     const files = await markdownFiles(kbDir, locale);
     const parsed: ParsedFile[] = [];
+    // what the cache knew of a file (unchanged since), and each file's stat
+    const known = new Map<string, { rendered: RenderedBody; resolved: boolean[] }>();
+    const stats = new Map<string, Stats>();
+    const digests = new Map<string, string>();
     // files are read a batch at a time (a thousand one by one wait on the disk a thousand times), in order
     for (let start = 0; start < files.length; start += PARALLEL_READS) {
-      const batch = await Promise.all(files.slice(start, start + PARALLEL_READS).map((file) => parseArticleFile(kbDir, file, locale)));
+      const batch = await Promise.all(
+        files.slice(start, start + PARALLEL_READS).map(async (file) => {
+          const stat = await fs.stat(path.join(kbDir, file));
+          stats.set(file, stat);
+          const cached = cache?.get(file, stat);
+          if (!cached) {
+            const result = await parseArticleFile(kbDir, file, locale, stat);
+            digests.set(file, result.digest);
+            return result;
+          }
+          known.set(file, cached);
+          return { file: { ...(cached.file as unknown as ParsedFile), updated: stat.mtime.toISOString() }, problems: [] };
+        }),
+      );
       for (const result of batch) {
         problems.push(...result.problems);
         if (result.file) parsed.push(result.file);
       }
     }
+    const clean = new Set(parsed.map((file) => file.path));
+    for (const problem of problems) clean.delete(problem.file);
 
     const byId = new Map<string, ParsedFile>();
     for (const file of parsed) {
@@ -71,7 +95,17 @@ export async function loadKnowledgeBase(kbDir: string, options: LoadOptions = {}
     }
 
     for (const file of byId.values()) {
-      const rendered = renderBody(file.body, (id) => (byId.has(id) ? articlePath(id, locale) : undefined));
+      // a cached rendering holds while each article it links to exists exactly when it did then
+      const before = known.get(file.path);
+      let rendered = before && before.rendered.links.every((id, i) => byId.has(id) === before.resolved[i]) ? before.rendered : undefined;
+      if (!rendered) {
+        rendered = renderBody(file.body, (id) => (byId.has(id) ? articlePath(id, locale) : undefined));
+        if (clean.has(file.path)) {
+          const { updated: _changesEachLoad, ...fields } = file;
+          const article = { file: fields as unknown as ParsedArticleFile, rendered, resolved: rendered.links.map((id) => byId.has(id)) };
+          cache?.set(file.path, path.join(kbDir, file.path), stats.get(file.path)!, digests.get(file.path), article);
+        }
+      }
       for (const id of new Set(rendered.links)) {
         if (!byId.has(id)) {
           problems.push({ file: file.path, line: file.bodyLine + lineIndexOf(file.body, `article:${id}`), message: `link to unknown article "${id}" (no such id in ${locale})` });
@@ -100,6 +134,7 @@ export async function loadKnowledgeBase(kbDir: string, options: LoadOptions = {}
   }
 
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  await cache?.save().catch(() => {}); // a cache that cannot be written only costs the next load time
   return { articles, synonyms, problems };
 }
 
@@ -128,21 +163,21 @@ async function markdownFiles(kbDir: string, locale: string): Promise<string[]> {
 
 const FENCE = /^---\s*$/;
 
-async function parseArticleFile(kbDir: string, file: string, locale: string): Promise<{ file?: ParsedFile; problems: KbProblem[] }> {
+async function parseArticleFile(kbDir: string, file: string, locale: string, stat: Stats): Promise<{ file?: ParsedFile; problems: KbProblem[]; digest: string }> {
   const problems: KbProblem[] = [];
   const problem = (line: number, message: string) => problems.push({ file, line, message });
-  const absolute = path.join(kbDir, file);
-  const [source, stat] = await Promise.all([fs.readFile(absolute, 'utf8'), fs.stat(absolute)]);
+  const source = await fs.readFile(path.join(kbDir, file), 'utf8');
+  const digest = contentDigest(source);
   const lines = source.replace(/^\uFEFF/, '').split(/\r?\n/);
 
   if (!FENCE.test(lines[0] ?? '')) {
     problem(1, 'missing title: start the file with front matter (a line "---", "title: …", then "---")');
-    return { problems };
+    return { problems, digest };
   }
   const end = lines.findIndex((line, index) => index > 0 && (FENCE.test(line) || /^\.\.\.\s*$/.test(line)));
   if (end < 0) {
     problem(1, 'front matter is not closed: add a line "---" after it');
-    return { problems };
+    return { problems, digest };
   }
   // front matter line n (1-based) is file line n + 1
   const lineCounter = new LineCounter();
@@ -151,12 +186,12 @@ async function parseArticleFile(kbDir: string, file: string, locale: string): Pr
     // the first error only: what follows it is usually the same mistake seen again
     const [error] = doc.errors;
     problem((error.linePos?.[0].line ?? 1) + 1, `bad YAML in front matter: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
-    return { problems };
+    return { problems, digest };
   }
   const contents = doc.contents;
   if (contents !== null && !isMap(contents)) {
     problem(2, 'front matter must be "key: value" lines');
-    return { problems };
+    return { problems, digest };
   }
   const lineOf = (key: string): number => {
     const node = contents?.get(key, true) as YamlNode | undefined;
@@ -198,9 +233,10 @@ async function parseArticleFile(kbDir: string, file: string, locale: string): Pr
   const summary = rawSummary === undefined || rawSummary === null ? '' : text(rawSummary);
   if (summary === undefined) problem(lineOf('summary'), 'summary must be text');
 
-  if (problems.length > 0 && (!title || !id || !ID_PATTERN.test(id))) return { problems };
+  if (problems.length > 0 && (!title || !id || !ID_PATTERN.test(id))) return { problems, digest };
   return {
     problems,
+    digest,
     file: {
       id: id!,
       idLine: rawId === undefined ? 1 : lineOf('id'),

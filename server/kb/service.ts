@@ -10,7 +10,7 @@ import { articlePath } from './render.js';
 import { shortUrl } from './short-links.js';
 import { highlightSnippet, preparedSources } from './snippet.js';
 import { matchLocale } from './locale.js';
-import { buildLocaleIndex, warmTrainingThreads, type LocaleIndex } from './search/engine.js';
+import { buildLocaleIndex, hasCachedModels, warmTrainingThreads, type LocaleIndex } from './search/engine.js';
 import { describeCalibration } from './search/calibration.js';
 
 export interface KbLogger {
@@ -48,6 +48,8 @@ interface Snapshot {
   clean: boolean;
 }
 
+/** parsed and rendered articles, next to the trained models in the cache folder */
+const ARTICLE_CACHE_FILE = 'articles.json';
 const DEFAULT_LIMIT = 5;
 const MAX_LIMIT = 50;
 const SILENT: KbLogger = { info() {}, warn() {}, error() {} };
@@ -74,9 +76,11 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
 
   async function build(): Promise<{ ok: boolean; problems: KbProblem[] }> {
     const started = Date.now();
-    // the training threads start while the files are read (unused if the trained model is cached)
-    warmTrainingThreads();
-    const loaded = await loadKnowledgeBase(kbDir, { locales: localeOrder });
+    // a build that will train starts the training threads while the files are read. With models in the
+    // cache, a start usually finds its own there: threads started for nothing would cost a second of
+    // CPU and ~80 MB (a build that must train after all starts them itself).
+    if (!options.cacheDir || !(await hasCachedModels(options.cacheDir))) warmTrainingThreads();
+    const loaded = await loadKnowledgeBase(kbDir, { locales: localeOrder, cacheFile: options.cacheDir ? path.join(options.cacheDir, ARTICLE_CACHE_FILE) : undefined });
     const problems = [...loaded.problems];
     for (const problem of problems) logger.warn(`${path.join(kbDir, problem.file)}:${problem.line}: ${problem.message}`);
 

@@ -5,6 +5,7 @@
 // are most similar to it, and a weight exists only for a feature and an article that some example
 // brings together: training stays within seconds and memory within megabytes on a thousand articles.
 import type { SparseVector } from './features.js';
+import { IntList } from './int-list.js';
 
 export interface TrainingOptions {
   /** L2 penalty on the weights (objective: sum of cross-entropies + l2/2 ||W||^2) */
@@ -38,10 +39,10 @@ export interface ClassifierData {
   centroidValues: Float32Array;
 }
 
-type CentroidIndex = Pick<ClassifierData, 'centroidStart' | 'centroidColumns' | 'centroidValues'>;
+export type CentroidIndex = Pick<ClassifierData, 'centroidStart' | 'centroidColumns' | 'centroidValues'>;
 
 /** Postings one centroid lookup may read: rare (telling) features first, the commonest are skipped on a big KB. */
-const CENTROID_POSTINGS_BUDGET = 5_000;
+export const CENTROID_POSTINGS_BUDGET = 5_000;
 
 export class SoftmaxClassifier {
   constructor(readonly data: ClassifierData) {}
@@ -68,52 +69,81 @@ export class SoftmaxClassifier {
 
   static train(examples: SparseVector[], labels: number[], features: number, classes: number, options: TrainingOptions, exampleWeights?: number[]): SoftmaxClassifier {
     const exampleWeight = Float64Array.from(examples, (_, i) => exampleWeights?.[i] ?? 1);
-    const centroids = centroidIndex(examples, labels, features, classes, (i) => exampleWeight[i]);
+    const examplesOf = examplesByFeature(examples, features);
+    const centroids = centroidIndex(labels, features, classes, exampleWeight, examplesOf);
     const rivals = options.rivals !== undefined ? Math.min(classes - 1, options.rivals) : rivalCount(examples.reduce((sum, x) => sum + x.indices.length, 0), classes, options);
-    // each example is contrasted with its own article first, then its rivals
-    const candidates = examples.map((x, i) => [labels[i], ...(rivals === classes - 1 ? allClasses(classes, labels[i]) : nearestCentroids(x, centroids, classes, rivals, labels[i]))]);
+    // each example is contrasted with its own article first, then its rivals: k candidates each, flat
+    const k = rivals + 1;
+    const candidates = new Int32Array(examples.length * k);
+    const leaders = rowLeaders(centroids, rivals + 1);
+    examples.forEach((x, i) => {
+      candidates[i * k] = labels[i];
+      candidates.set(rivals === classes - 1 ? allClasses(classes, labels[i]) : nearestCentroids(x, centroids, classes, rivals, labels[i], leaders), i * k + 1);
+    });
 
     // Weights exist for each (feature, article) pair some example brings together. Built feature by
     // feature with a stamp array: no per-pair hashing, linear in the number of pairs.
-    const examplesOf: number[][] = Array.from({ length: features }, () => []);
-    examples.forEach((x, i) => x.indices.forEach((f) => examplesOf[f].push(i)));
     const offsets = new Int32Array(examples.length + 1);
-    examples.forEach((x, i) => (offsets[i + 1] = offsets[i] + x.indices.length * candidates[i].length));
+    examples.forEach((x, i) => (offsets[i + 1] = offsets[i] + x.indices.length * k));
     const pairs = new Int32Array(offsets[examples.length]);
     const featureSlot = new Int32Array(examples.length);
     const rowStart = new Int32Array(features + 1);
-    const columnList: number[] = [];
+    const columnList = new IntList();
     const stamp = new Int32Array(classes).fill(-1);
     const position = new Int32Array(classes);
+    const row = new Int32Array(classes);
+    const centroidSlot = new Int32Array(centroids.centroidColumns.length);
     for (let f = 0; f < features; f++) {
-      const row: number[] = [];
-      for (const i of examplesOf[f]) for (const c of candidates[i]) if (stamp[c] !== f) (stamp[c] = f), row.push(c);
-      row.sort((a, b) => a - b);
-      row.forEach((c, k) => (position[c] = rowStart[f] + k));
-      rowStart[f + 1] = rowStart[f] + row.length;
-      for (const c of row) columnList.push(c);
-      for (const i of examplesOf[f]) {
+      let length = 0;
+      for (let e = examplesOf.start[f]; e < examplesOf.start[f + 1]; e++) {
+        const at = examplesOf.example[e] * k;
+        for (let c = 0; c < k; c++) {
+          const article = candidates[at + c];
+          if (stamp[article] !== f) {
+            stamp[article] = f;
+            row[length++] = article;
+          }
+        }
+      }
+      const sorted = row.subarray(0, length).sort();
+      for (let r = 0; r < length; r++) {
+        position[sorted[r]] = rowStart[f] + r;
+        columnList.push(sorted[r]);
+      }
+      rowStart[f + 1] = rowStart[f] + length;
+      // where each centroid value of this feature starts training (its article's weight in this row)
+      for (let p = centroids.centroidStart[f]; p < centroids.centroidStart[f + 1]; p++) {
+        const article = centroids.centroidColumns[p];
+        centroidSlot[p] = stamp[article] === f ? position[article] : -1;
+      }
+      for (let e = examplesOf.start[f]; e < examplesOf.start[f + 1]; e++) {
+        const i = examplesOf.example[e];
         // an example's features are in ascending order, so f is its next feature row
-        const at = offsets[i] + featureSlot[i]++ * candidates[i].length;
-        candidates[i].forEach((c, k) => (pairs[at + k] = position[c]));
+        const at = offsets[i] + featureSlot[i]++ * k;
+        for (let c = 0; c < k; c++) pairs[at + c] = position[candidates[i * k + c]];
       }
     }
-    const columns = Int32Array.from(columnList);
+    const columns = columnList.toArray();
     const size = columns.length;
 
+    // The passes over the examples read and write single-precision copies laid out article by article
+    // (an example's reads then stay within its few candidates' blocks instead of jumping across rows of
+    // thousands of articles): slot[p] is weight p's place in them. The same values, added up in the
+    // same order: only where they sit in memory differs.
+    const slot = articleMajor(rowStart, columns, classes);
+    for (let p = 0; p < pairs.length; p++) pairs[p] = slot[pairs[p]];
     const scores = new Float64Array(classes);
-    // the passes over the examples read and write single-precision copies: half the memory traffic
     const weights32 = new Float32Array(size + classes);
     const grad32 = new Float32Array(size + classes);
     const objective = (w: Float64Array, grad: Float64Array): number => {
-      weights32.set(w);
+      for (let p = 0; p < size; p++) weights32[slot[p]] = w[p];
+      for (let p = size; p < size + classes; p++) weights32[p] = w[p];
       grad32.fill(0);
       let loss = 0;
       for (let i = 0; i < examples.length; i++) {
         const x = examples[i];
-        const cands = candidates[i];
-        const k = cands.length;
-        for (let c = 0; c < k; c++) scores[c] = weights32[size + cands[c]];
+        const first = i * k;
+        for (let c = 0; c < k; c++) scores[c] = weights32[size + candidates[first + c]];
         for (let j = 0, at = offsets[i]; j < x.indices.length; j++, at += k) {
           const v = x.values[j];
           for (let c = 0; c < k; c++) scores[c] += v * weights32[pairs[at + c]];
@@ -132,9 +162,10 @@ export class SoftmaxClassifier {
           const v = x.values[j];
           for (let c = 0; c < k; c++) grad32[pairs[at + c]] += v * scores[c];
         }
-        for (let c = 0; c < k; c++) grad32[size + cands[c]] += scores[c];
+        for (let c = 0; c < k; c++) grad32[size + candidates[first + c]] += scores[c];
       }
-      for (let p = 0; p < size + classes; p++) grad[p] = grad32[p];
+      for (let p = 0; p < size; p++) grad[p] = grad32[slot[p]];
+      for (let p = size; p < size + classes; p++) grad[p] = grad32[p];
       for (let p = 0; p < size; p++) {
         loss += 0.5 * options.l2 * w[p] * w[p];
         grad[p] += options.l2 * w[p];
@@ -143,12 +174,7 @@ export class SoftmaxClassifier {
     };
     // start from the nearest-centroid classifier: half the iterations reach the same accuracy
     const start = new Float64Array(size + classes);
-    for (let f = 0; f < features; f++) {
-      for (let p = centroids.centroidStart[f]; p < centroids.centroidStart[f + 1]; p++) {
-        const at = find(columns, rowStart[f], rowStart[f + 1], centroids.centroidColumns[p]);
-        if (at >= 0) start[at] = options.warmStart * centroids.centroidValues[p];
-      }
-    }
+    for (let p = 0; p < centroidSlot.length; p++) if (centroidSlot[p] >= 0) start[centroidSlot[p]] = options.warmStart * centroids.centroidValues[p];
     const w = lbfgs(objective, start, options.exactIterations ?? iterationCount(offsets[examples.length], options.iterations));
     return new SoftmaxClassifier({
       classes,
@@ -200,28 +226,144 @@ function find(sorted: Int32Array, from: number, to: number, value: number): numb
   return -1;
 }
 
-/** Each article's summed example vectors, normalised, as an inverted index by feature. */
-function centroidIndex(examples: SparseVector[], labels: number[], features: number, classes: number, weightOf: (i: number) => number = () => 1): CentroidIndex {
-  const rows: Array<Map<number, number>> = Array.from({ length: features }, () => new Map());
-  examples.forEach((x, i) => x.indices.forEach((f, j) => rows[f].set(labels[i], (rows[f].get(labels[i]) ?? 0) + weightOf(i) * x.values[j])));
-  const norms = new Float64Array(classes);
-  for (const row of rows) for (const [c, v] of row) norms[c] += v * v;
-  const centroidStart = new Int32Array(features + 1);
-  rows.forEach((row, f) => (centroidStart[f + 1] = centroidStart[f] + row.size));
-  const centroidColumns = new Int32Array(centroidStart[features]);
-  const centroidValues = new Float32Array(centroidStart[features]);
-  rows.forEach((row, f) => {
-    let at = centroidStart[f];
-    for (const [c, v] of row) {
-      centroidColumns[at] = c;
-      centroidValues[at++] = v / Math.sqrt(norms[c]);
+/** For weights laid out feature by feature (rows), each one's place when laid out article by article. */
+function articleMajor(rowStart: Int32Array, columns: Int32Array, classes: number): Int32Array {
+  const next = new Int32Array(classes + 1);
+  for (const c of columns) next[c + 1]++;
+  for (let c = 0; c < classes; c++) next[c + 1] += next[c];
+  const slot = new Int32Array(columns.length);
+  for (let f = 0; f + 1 < rowStart.length; f++) for (let p = rowStart[f]; p < rowStart[f + 1]; p++) slot[p] = next[columns[p]]++;
+  return slot;
+}
+
+/** For each feature, the examples that have it (ascending): example[start[f] .. start[f+1]). */
+interface ExamplesByFeature {
+  start: Int32Array;
+  example: Int32Array;
+  /** that example's value of the feature */
+  value: Float32Array;
+}
+
+function examplesByFeature(examples: SparseVector[], features: number): ExamplesByFeature {
+  const start = new Int32Array(features + 1);
+  for (const x of examples) for (const f of x.indices) start[f + 1]++;
+  for (let f = 0; f < features; f++) start[f + 1] += start[f];
+  const next = start.slice(0, features);
+  const example = new Int32Array(start[features]);
+  const value = new Float32Array(start[features]);
+  for (let i = 0; i < examples.length; i++) {
+    const { indices, values } = examples[i];
+    for (let j = 0; j < indices.length; j++) {
+      const at = next[indices[j]]++;
+      example[at] = i;
+      value[at] = values[j];
     }
-  });
+  }
+  return { start, example, value };
+}
+
+/**
+ * Each article's summed example vectors, normalised, as an inverted index by feature (in each row the
+ * articles in the order their first example comes; sums and norms added up in example order).
+ */
+function centroidIndex(labels: number[], features: number, classes: number, weight: Float64Array, examplesOf: ExamplesByFeature): CentroidIndex {
+  const centroidStart = new Int32Array(features + 1);
+  const columnList = new IntList();
+  const sums: number[] = [];
+  const norms = new Float64Array(classes);
+  const sum = new Float64Array(classes);
+  const stamp = new Int32Array(classes).fill(-1);
+  for (let f = 0; f < features; f++) {
+    const rowFrom = columnList.length;
+    for (let e = examplesOf.start[f]; e < examplesOf.start[f + 1]; e++) {
+      const i = examplesOf.example[e];
+      const c = labels[i];
+      const v = weight[i] * examplesOf.value[e];
+      if (stamp[c] !== f) {
+        stamp[c] = f;
+        columnList.push(c);
+        sum[c] = v;
+      } else sum[c] += v;
+    }
+    for (let p = rowFrom; p < columnList.length; p++) {
+      const c = columnList.get(p);
+      sums.push(sum[c]);
+      norms[c] += sum[c] * sum[c];
+    }
+    centroidStart[f + 1] = columnList.length;
+  }
+  const centroidColumns = columnList.toArray();
+  const centroidValues = Float32Array.from(sums, (v, p) => v / Math.sqrt(norms[centroidColumns[p]]));
   return { centroidStart, centroidColumns, centroidValues };
 }
 
-/** The `count` classes (other than `except`) whose centroids are most similar to x, best first. */
-function nearestCentroids(x: SparseVector, index: CentroidIndex, classes: number, count: number, except: number): number[] {
+/**
+ * For each centroid row, on first use: the positions in it whose values are among its `keep` highest
+ * (ties at the boundary included), in row order; undefined for a row shorter than that or with a value
+ * that is not positive (nearestCentroids then reads the whole row).
+ */
+export type RowLeaders = (f: number) => Int32Array | undefined;
+
+export function rowLeaders(index: CentroidIndex, keep: number): RowLeaders {
+  const cache = new Map<number, Int32Array | undefined>();
+  const top = new Float64Array(keep);
+  return (f) => {
+    if (cache.has(f)) return cache.get(f);
+    const from = index.centroidStart[f];
+    const to = index.centroidStart[f + 1];
+    let leaders: Int32Array | undefined;
+    if (to - from >= keep) {
+      // the keep-th highest value, counting repeats
+      top.fill(-Infinity);
+      let positive = true;
+      for (let p = from; p < to; p++) {
+        const v = index.centroidValues[p];
+        if (!(v > 0)) positive = false;
+        if (v <= top[keep - 1]) continue;
+        let at = keep - 1;
+        while (at > 0 && top[at - 1] < v) top[at] = top[--at];
+        top[at] = v;
+      }
+      if (positive) {
+        const list: number[] = [];
+        for (let p = from; p < to; p++) if (index.centroidValues[p] >= top[keep - 1]) list.push(p);
+        leaders = Int32Array.from(list);
+      }
+    }
+    cache.set(f, leaders);
+    return leaders;
+  };
+}
+
+/**
+ * The `count` best of a row for a query of that one feature (value > 0): its similarities are the row's
+ * values times that value, so in the same order; the row's leaders (its count + 1 highest, see
+ * rowLeaders) hold every article the whole row would yield once `except` is left out, and considering
+ * only them in row order keeps the same ones, tie for tie: an article below the count-th highest value
+ * can only take a place that a later article at or above it takes back.
+ */
+function bestOfRow(leaders: Int32Array, index: CentroidIndex, count: number, except: number): number[] {
+  const best: number[] = [];
+  const value: number[] = [];
+  for (const p of leaders) {
+    const c = index.centroidColumns[p];
+    if (c === except) continue;
+    const v = index.centroidValues[p];
+    if (best.length === count && !(v > value[count - 1])) continue;
+    let at = best.length === count ? count - 1 : best.length;
+    while (at > 0 && (value[at - 1] < v || (value[at - 1] === v && best[at - 1] > c))) {
+      best[at] = best[at - 1];
+      value[at] = value[at - 1];
+      at--;
+    }
+    best[at] = c;
+    value[at] = v;
+  }
+  return best;
+}
+
+/** The `count` classes (other than `except`) whose centroids are most similar to x, best first (exported for tests). */
+export function nearestCentroids(x: SparseVector, index: CentroidIndex, classes: number, count: number, except: number, leaders?: RowLeaders): number[] {
   const similarity = scratch(classes);
   const touched: number[] = [];
   const add = (j: number) => {
@@ -234,6 +376,20 @@ function nearestCentroids(x: SparseVector, index: CentroidIndex, classes: number
   };
   let total = 0;
   for (let j = 0; j < x.indices.length; j++) total += postings(index, x.indices[j]);
+  if (leaders && total > CENTROID_POSTINGS_BUDGET) {
+    // the budget reads the rarest feature (fewest postings, first in x on a tie) and maybe the next ones:
+    // when the next does not fit, the similarities are that one row's values times x's value
+    let first = -1;
+    let second = -1;
+    for (let j = 0; j < x.indices.length; j++) {
+      const n = postings(index, x.indices[j]);
+      if (first < 0 || n < postings(index, x.indices[first])) [first, second] = [j, first];
+      else if (second < 0 || n < postings(index, x.indices[second])) second = j;
+    }
+    const only = second < 0 || postings(index, x.indices[first]) + postings(index, x.indices[second]) > CENTROID_POSTINGS_BUDGET;
+    const rowLeaders = only && x.values[first] > 0 ? leaders(x.indices[first]) : undefined;
+    if (rowLeaders) return bestOfRow(rowLeaders, index, count, except);
+  }
   if (total <= CENTROID_POSTINGS_BUDGET) {
     for (let j = 0; j < x.indices.length; j++) add(j);
   } else {
@@ -291,16 +447,20 @@ export function softmaxInPlace(a: Float64Array): void {
 /** Limited-memory BFGS with a backtracking (Armijo) line search; returns the parameters after `iterations` steps. */
 export function lbfgs(f: (x: Float64Array, grad: Float64Array) => number, x0: Float64Array, iterations: number, memory = 5): Float64Array {
   const n = x0.length;
-  let x = Float64Array.from(x0);
-  let g = new Float64Array(n);
+  // every vector of the search in one allocation: on a large KB each is tens of megabytes, and each
+  // allocation of that size made the garbage collector walk the whole heap
+  const history = Math.max(0, Math.min(memory, iterations));
+  const block = new Float64Array(n * (5 + 2 * history));
+  const vectors = Array.from({ length: 5 + 2 * history }, (_, v) => block.subarray(v * n, (v + 1) * n));
+  const spare: Float64Array[] = vectors.slice(5);
+  let [x, g, xNew, gNew] = vectors;
+  const dir = vectors[4];
+  x.set(x0);
   let fx = f(x, g);
   const s: Float64Array[] = [];
   const y: Float64Array[] = [];
   const rho: number[] = [];
-  const dir = new Float64Array(n);
   const alpha = new Float64Array(memory);
-  let xNew = new Float64Array(n);
-  let gNew = new Float64Array(n);
   for (let iter = 0; iter < iterations; iter++) {
     // two-loop recursion: dir = -H g
     for (let i = 0; i < n; i++) dir[i] = -g[i];
@@ -320,6 +480,7 @@ export function lbfgs(f: (x: Float64Array, grad: Float64Array) => number, x0: Fl
     let slope = dot(g, dir);
     if (slope >= 0) {
       // not a descent direction (numerical trouble): restart from steepest descent
+      spare.push(...s, ...y);
       s.length = y.length = rho.length = 0;
       for (let i = 0; i < n; i++) dir[i] = -g[i];
       slope = dot(g, dir);
@@ -335,8 +496,8 @@ export function lbfgs(f: (x: Float64Array, grad: Float64Array) => number, x0: Fl
     }
     if (!(fNew < fx)) break;
     // reuse the oldest history vectors once the memory is full
-    const sk = s.length === memory ? s.shift()! : new Float64Array(n);
-    const yk = y.length === memory ? y.shift()! : new Float64Array(n);
+    const sk = s.length === memory ? s.shift()! : spare.pop()!;
+    const yk = y.length === memory ? y.shift()! : spare.pop()!;
     if (rho.length === memory) rho.shift();
     for (let i = 0; i < n; i++) {
       sk[i] = xNew[i] - x[i];
@@ -347,7 +508,7 @@ export function lbfgs(f: (x: Float64Array, grad: Float64Array) => number, x0: Fl
       s.push(sk);
       y.push(yk);
       rho.push(1 / sy);
-    }
+    } else spare.push(sk, yk);
     [x, xNew] = [xNew, x];
     [g, gNew] = [gNew, g];
     fx = fNew;

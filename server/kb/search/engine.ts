@@ -11,7 +11,7 @@ import { withWordExpansions } from './wordnet-expansions.js';
 import { trainLocale, type TrainedLocale, type TrainingInput } from './training.js';
 
 export type { Calibration };
-export { ENGINE_VERSION } from './model-cache.js';
+export { ENGINE_VERSION, hasCachedModels } from './model-cache.js';
 
 export interface EngineHit {
   id: string;

@@ -5,7 +5,7 @@ import { createAnalyzer, surfaceWords, type Analyzer } from './analysis.js';
 import { CategoryModel, trainCategoryModel, type CategoryModelData } from './categories.js';
 import { iterationCount, rivalCount, SoftmaxClassifier, type ClassifierData } from './classifier.js';
 import { DEFAULT_FEATURES, featureCount, FeatureSpace, type FeatureOptions, type FeatureSpaceData, type SparseVector } from './features.js';
-import { LexicalIndex, type LexicalDocument } from './lexical.js';
+import { LexicalIndex, type LexicalData, type LexicalDocument } from './lexical.js';
 import type { WordExpansions } from './wordnet-expansions.js';
 
 export interface ModelSettings {
@@ -42,7 +42,7 @@ export interface TrainedModel {
   ids: string[];
   features: FeatureSpaceData;
   classifier: ClassifierData;
-  lexical: object;
+  lexical: LexicalData;
   /** English only: query words outside the KB's vocabulary -> KB terms, from WordNet (wordnet-expansions.ts) */
   expansions?: WordExpansions;
   /** present when the articles are in two or more categories and categoryWeight > 0 */
@@ -135,15 +135,22 @@ export function plannedTraining(analyzer: Analyzer, articles: Article[], setting
 }
 
 export function trainModel(analyzer: Analyzer, articles: Article[], settings: ModelSettings = DEFAULT_SETTINGS): TrainedModel {
-  const texts = articles.flatMap((a, label) => trainingExamples(a, settings).map((t) => ({ text: analyzer.analyze(t.text), weight: t.weight, label })));
-  const { space, vectors } = FeatureSpace.fit(texts.map((t) => t.text), settings.features);
+  const { space, vectors, labels, weights } = exampleVectors(analyzer, articles, settings);
   const options = { l2: settings.l2, iterations: settings.iterations, exactIterations: settings.exactIterations, warmStart: settings.warmStart, budget: settings.budget, minRivals: settings.minRivals, rivals: settings.rivals };
-  const labels = texts.map((t) => t.label);
-  const weights = texts.map((t) => t.weight);
   const classifier = SoftmaxClassifier.train(vectors, labels, space.size, articles.length, options, weights);
   const categories = settings.categoryWeight > 0 ? trainCategoryModel(articles.map((a) => a.category), vectors, labels, weights, space.size, options) : undefined;
-  const lexical = LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)));
-  return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toJSON(), ...(categories && { categories }) };
+  const lexical = LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)), { lunr: settings.typoFrom > 0 });
+  return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toData(), ...(categories && { categories }) };
+}
+
+/**
+ * The training examples as feature vectors. The analysed texts are garbage once this returns: on a large
+ * KB they are millions of strings, which every garbage collection during training would walk again.
+ */
+function exampleVectors(analyzer: Analyzer, articles: Article[], settings: ModelSettings) {
+  const texts = articles.flatMap((a, label) => trainingExamples(a, settings).map((t) => ({ text: analyzer.analyze(t.text), weight: t.weight, label })));
+  const { space, vectors } = FeatureSpace.fit(texts.map((t) => t.text), settings.features);
+  return { space, vectors, labels: texts.map((t) => t.label), weights: texts.map((t) => t.weight) };
 }
 
 /** A trained model ready to rank: feature space, classifier and lunr index rebuilt from their data. */

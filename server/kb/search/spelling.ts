@@ -32,10 +32,11 @@ export function withinOneEdit(a: string, b: string): boolean {
   return short.slice(i) === long.slice(i + 1); // one letter more in the longer word
 }
 
-/** `words` are the KB's folded words, repeats included (they count as frequency). */
-export function createSpellingCorrector(words: Iterable<string>, minLength = MIN_TYPO_LENGTH): SpellingCorrector {
-  const frequency = new Map<string, number>();
-  for (const w of words) frequency.set(w, (frequency.get(w) ?? 0) + 1);
+/** `words` are the KB's folded words, repeats included (they count as frequency), or each word with its count. */
+export function createSpellingCorrector(words: Iterable<string> | ReadonlyMap<string, number>, minLength = MIN_TYPO_LENGTH): SpellingCorrector {
+  const counts = words instanceof Map ? (words as ReadonlyMap<string, number>) : undefined;
+  const frequency = new Map<string, number>(counts);
+  if (!counts) for (const w of words as Iterable<string>) frequency.set(w, (frequency.get(w) ?? 0) + 1);
   // a key (a word, or a word with one letter deleted) -> the KB words that produce it
   const byKey = new Map<string, string[]>();
   const add = (key: string, word: string) => {

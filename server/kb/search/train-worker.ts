@@ -7,7 +7,7 @@ export default function train({ input, task }: { input: TrainingInput; task: 'mo
   if (task === 'warm') return null; // loading this module was the point
   if (task === 'calibration') return calibrateLocale(input);
   const model = trainLocaleModel(input);
-  const { classifier } = model;
+  const { classifier, lexical } = model;
   // hand the big arrays over instead of copying them
   const buffers = [
     classifier.rowStart.buffer,
@@ -17,6 +17,10 @@ export default function train({ input, task }: { input: TrainingInput; task: 'mo
     classifier.centroidStart.buffer,
     classifier.centroidColumns.buffer,
     classifier.centroidValues.buffer,
+    model.features.idf.buffer,
+    lexical.start.buffer,
+    lexical.articles.buffer,
+    lexical.weights.buffer,
   ] as ArrayBuffer[];
   return move({ [transferableSymbol]: buffers, [valueSymbol]: model } as never);
 }
