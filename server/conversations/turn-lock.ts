@@ -4,6 +4,7 @@
 // database when the holding process dies. SQLite means one process: the adapter's in-process queue suffices.
 import pg from 'pg';
 import type { Store } from '../store/database.js';
+import { countStatements } from '../store/statement-stats.js';
 
 export interface TurnLock {
   /** Runs `turn` while holding the conversation's lock (waits for a turn of it running elsewhere). */
@@ -24,6 +25,7 @@ export function createTurnLock(store: Store, options: { connections?: number } =
   // Its own pool: a turn waiting for its lock holds a connection, and must never starve the connections
   // the lock holder needs to finish its turn (that would deadlock one process against itself).
   const pool = new pg.Pool({ ...store.postgres.clientConfig, max: options.connections ?? 10 });
+  countStatements(pool, store.stats);
   pool.on('error', () => {}); // an idle connection dropped by the server; the next checkout opens another
   return {
     async run(conversationId, turn) {

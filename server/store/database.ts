@@ -9,6 +9,7 @@ import { GroupCommit, GroupCommitSqliteDialect } from './group-commit.js';
 import { Migrator } from 'kysely/migration';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
+import { countStatements, type StatementStats } from './statement-stats.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -36,6 +37,8 @@ export interface Store {
    */
   writeProblem(): Promise<string | null>;
   close(): Promise<void>;
+  /** statements and commits run so far, on every connection of this store (bench/turn-cost.ts) */
+  readonly stats: StatementStats;
 }
 
 export interface OpenStoreOptions {
@@ -53,6 +56,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   let dialect: DialectName;
   let clientConfig: pg.ClientConfig | undefined;
   let group: GroupCommit | undefined;
+  let stats: StatementStats = { statements: 0, commits: 0 };
   if (databaseUrl.startsWith('sqlite:')) {
     dialect = 'sqlite';
     const file = databaseUrl.slice('sqlite:'.length);
@@ -63,6 +67,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     connection.pragma('busy_timeout = 5000');
     connection.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     group = new GroupCommit(connection);
+    stats = group.stats;
     db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(connection, group) });
     group.attach(db);
   } else {
@@ -80,6 +85,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     }
     clientConfig = { connectionString: databaseUrl, ...(schema ? { options: `-c search_path=${schema}` } : {}) };
     const pool = new pg.Pool({ ...clientConfig, max: 10 });
+    countStatements(pool, stats);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
 
@@ -101,6 +107,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   return {
     db,
     dialect,
+    stats,
     ...(clientConfig ? { postgres: { clientConfig, schema: options.schema } } : {}),
     durable: () => group?.durable() ?? Promise.resolve(),
     track: (fn) => (group ? group.track(fn) : fn({ touched: false })),

@@ -20,8 +20,8 @@ export class GroupCommit {
   private waiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   private after: Array<() => void> = [];
   private db: Kysely<any> | undefined;
-  /** commits so far and the writes they held (metrics, bench) */
-  readonly stats = { commits: 0 };
+  /** statements run and commits made so far (bench/turn-cost.ts counts them per turn) */
+  readonly stats = { statements: 0, commits: 0 };
 
   constructor(private readonly connection: SQLite.Database) {}
 
@@ -165,6 +165,7 @@ class GroupCommitConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const statement = this.prepare(compiled.sql);
+    this.group.stats.statements++;
     if (!statement.readonly) this.group.writing();
     this.group.touch();
     try {
