@@ -68,6 +68,7 @@ export default fp(
         bot,
         transcriptMiddleware: botTranscript,
         turnLock: app.turnLock,
+        savepoint: (work) => app.store.savepoint(work),
         onTurnError: (channel) => async (context, error) => {
           // a retried message that is already stored: nothing ran, the channel answers with the stored turn
           if (error instanceof DuplicateMessageError) throw error;

@@ -1,6 +1,7 @@
 // Conversations and their messages: the transcript is the source of truth for the bot, the widget and the agents.
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { currentUnit } from './unit-of-work.js';
 import type { Channel, Conversation, ConversationStatus, ConversationUpdate, Database, DeliveryState, MessageAuthor, MessageRow } from './schema.js';
 
 export interface NewMessage {
@@ -186,29 +187,33 @@ export class ConversationRepository {
   }
 
   private insertMessage(conversationId: string, message: NewMessage): Promise<Message> {
-    return this.db.transaction().execute(async (trx) => {
-      const counter = await trx
-        .updateTable('conversations')
-        .set({ last_seq: sql`last_seq + 1`, updated_at: this.now() })
-        .where('id', '=', conversationId)
-        .returning('last_seq')
-        .executeTakeFirst();
-      if (!counter) throw new Error(`conversation ${conversationId} does not exist`);
-      const row = {
-        conversation_id: conversationId,
-        seq: counter.last_seq,
-        author: message.author,
-        text: message.text,
-        payload: message.payload ? JSON.stringify(message.payload) : null,
-        internal: message.internal ? 1 : 0,
-        agent_id: message.agentId ?? null,
-        delivery_state: message.deliveryState ?? null,
-        external_id: message.externalId ?? null,
-        created_at: this.now(),
-      };
-      const inserted = await trx.insertInto('messages').values(row).returning('id').executeTakeFirstOrThrow();
-      return toMessage({ ...row, id: inserted.id });
-    });
+    // inside a turn's transaction the two statements are atomic already (the turn commits or rolls back whole)
+    if (currentUnit(this.db)) return this.insertMessageIn(this.db, conversationId, message);
+    return this.db.transaction().execute((trx) => this.insertMessageIn(trx, conversationId, message));
+  }
+
+  private async insertMessageIn(trx: Kysely<Database>, conversationId: string, message: NewMessage): Promise<Message> {
+    const counter = await trx
+      .updateTable('conversations')
+      .set({ last_seq: sql`last_seq + 1`, updated_at: this.now() })
+      .where('id', '=', conversationId)
+      .returning('last_seq')
+      .executeTakeFirst();
+    if (!counter) throw new Error(`conversation ${conversationId} does not exist`);
+    const row = {
+      conversation_id: conversationId,
+      seq: counter.last_seq,
+      author: message.author,
+      text: message.text,
+      payload: message.payload ? JSON.stringify(message.payload) : null,
+      internal: message.internal ? 1 : 0,
+      agent_id: message.agentId ?? null,
+      delivery_state: message.deliveryState ?? null,
+      external_id: message.externalId ?? null,
+      created_at: this.now(),
+    };
+    const inserted = await trx.insertInto('messages').values(row).returning('id').executeTakeFirstOrThrow();
+    return toMessage({ ...row, id: inserted.id });
   }
 
   /** Messages after `afterSeq`, in order; internal notes only when asked for (agents). */
