@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { Database } from './schema.js';
+import { preparedQuery } from './prepared-query.js';
 
 export class EtagConflictError extends Error {
   constructor(key: string) {
@@ -16,10 +17,13 @@ export class EtagConflictError extends Error {
 export class BotStorage implements Storage {
   constructor(private readonly db: Kysely<Database>, private readonly now: () => string = () => new Date().toISOString()) {}
 
+  /** a turn reads its conversation's and its customer's state, one key each: built and compiled once */
+  private readonly readOne = preparedQuery(1, (key: string) => this.db.selectFrom('bot_state').select(['key', 'etag', 'value']).where('key', '=', key));
+
   async read(keys: string[]): Promise<StoreItems> {
     if (!keys) throw new ReferenceError('Keys are required when reading.');
     if (keys.length === 0) return {};
-    const rows = await this.db.selectFrom('bot_state').select(['key', 'etag', 'value']).where('key', 'in', keys).execute();
+    const rows = keys.length === 1 ? (await this.readOne(this.db, keys[0])).rows : await this.db.selectFrom('bot_state').select(['key', 'etag', 'value']).where('key', 'in', keys).execute();
     const items: StoreItems = {};
     for (const row of rows) items[row.key] = { ...JSON.parse(row.value), eTag: row.etag };
     return items;
