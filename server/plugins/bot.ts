@@ -47,7 +47,9 @@ export default fp(
       turnLog: { record: (turn) => app.repos.turns.record(turn), followUp: (id, f) => app.repos.turns.followUp(id, f) },
       options: { missesBeforeEscalation: app.config.bot.missesBeforeEscalation },
       starterTopics: starterTopics({
-        mostAsked: (locale, since, limit) => app.repos.analytics.mostAskedArticles(locale, since, limit),
+        // optional (the greeting goes without topics when it fails): in a savepoint, so a failure here does
+        // not abort the greeting turn's transaction on PostgreSQL
+        mostAsked: (locale, since, limit) => app.store.savepoint(() => app.repos.analytics.mostAskedArticles(locale, since, limit)),
         articles: (locale) => app.kb.articles(locale).map((article) => articleRef(article, app.config.publicUrl)),
         now: () => app.clock.now(),
       }),
