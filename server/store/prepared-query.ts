@@ -1,6 +1,6 @@
 // A hot query built and compiled by Kysely once, then run with new parameters: building the query tree and
 // compiling it to SQL cost more than running a prepared statement (a chat turn runs the same dozen queries).
-// The query is built with a sentinel per argument; compiling tells at which parameter each one landed. A value
+// The query is built with a sentinel per argument; compiling tells at which parameters each one landed. A value
 // the builder transforms (JSON, a date) would not land as itself: preparing then throws, so a query that
 // cannot be prepared this way is noticed at once, never run with a stale value.
 import type { CompiledQuery, Compilable, QueryResult } from 'kysely';
@@ -18,7 +18,7 @@ export function preparedQuery<Args extends unknown[], R>(arity: Args['length'], 
     const query = build(...(sentinels as Args)).compile();
     slots = query.parameters.map((value) => sentinels.indexOf(value as string));
     for (let i = 0; i < arity; i++) {
-      if (slots.filter((slot) => slot === i).length !== 1) throw new Error(`prepared query: argument ${i} must be used exactly once, as given (${query.sql})`);
+      if (!slots.includes(i)) throw new Error(`prepared query: argument ${i} must be used as given (${query.sql})`);
     }
     return query;
   };

@@ -2,6 +2,7 @@
 // the click. Each row is one unit, so shares computed from them add up.
 import { sql, type Kysely } from 'kysely';
 import type { Database, TurnOutcome } from './schema.js';
+import { preparedQuery } from './prepared-query.js';
 import type { TurnDecision, TurnFollowUp } from '../../bot/ports.js';
 
 export interface BotTurnInput {
@@ -39,28 +40,51 @@ export class TurnRepository {
     private readonly changeCount: CountChanges = (_key, delta, apply) => apply(delta),
   ) {}
 
+  // every question turn records one and looks up the one before: built and compiled once (prepared-query.ts)
+  private readonly insertTurn = preparedQuery(10, (...values: unknown[]) => {
+    const [conversation_id, query, locale, channel, decision, articles, top_article_id, confidence, raw_score, created_at] = values as any[];
+    return this.db.insertInto('bot_turns').values({
+      conversation_id,
+      query,
+      locale,
+      channel,
+      decision,
+      articles,
+      top_article_id,
+      confidence,
+      raw_score,
+      outcome: null,
+      picked_option: null,
+      outcome_at: null,
+      agent_article_id: null,
+      created_at,
+    });
+  });
+  private readonly latestTurn = preparedQuery(1, (conversationId: string) =>
+    this.db
+      .selectFrom('bot_turns')
+      .select(['id', 'outcome', 'decision', 'locale', 'channel', 'created_at', 'top_article_id'])
+      .where('conversation_id', '=', conversationId)
+      .orderBy('id', 'desc')
+      .limit(1),
+  );
+
   async record(turn: BotTurnInput): Promise<void> {
     const [top] = turn.articles;
     const now = this.now();
-    await this.db
-      .insertInto('bot_turns')
-      .values({
-        conversation_id: turn.conversationId,
-        query: turn.query.slice(0, 2000),
-        locale: turn.locale,
-        channel: turn.channel,
-        decision: turn.decision,
-        articles: JSON.stringify(turn.articles.map((a) => ({ id: a.id, confidence: Math.round(a.confidence * 1e4) / 1e4 }))),
-        top_article_id: top?.id ?? null,
-        confidence: top ? top.confidence : null,
-        raw_score: turn.rawScore,
-        outcome: null,
-        picked_option: null,
-        outcome_at: null,
-        agent_article_id: null,
-        created_at: now,
-      })
-      .execute();
+    await this.insertTurn(
+      this.db,
+      turn.conversationId,
+      turn.query.slice(0, 2000),
+      turn.locale,
+      turn.channel,
+      turn.decision,
+      JSON.stringify(turn.articles.map((a) => ({ id: a.id, confidence: Math.round(a.confidence * 1e4) / 1e4 }))),
+      top?.id ?? null,
+      top ? top.confidence : null,
+      turn.rawScore,
+      now,
+    );
     const day = dayOf(now);
     await this.count({ day, locale: turn.locale, channel: turn.channel, decision: turn.decision, outcome: '', picked_option: 0 }, 1);
     if (top && ANSWER_DECISIONS.includes(turn.decision)) {
@@ -97,13 +121,7 @@ export class TurnRepository {
 
   /** The conversation's latest turn, if nothing followed it yet, gets this follow-up. */
   async followUp(conversationId: string, followUp: TurnFollowUp): Promise<void> {
-    const latest = await this.db
-      .selectFrom('bot_turns')
-      .select(['id', 'outcome', 'decision', 'locale', 'channel', 'created_at', 'top_article_id'])
-      .where('conversation_id', '=', conversationId)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const [latest] = (await this.latestTurn(this.db, conversationId)).rows;
     if (!latest || latest.outcome !== null) return;
     const option = followUp.kind === 'picked' ? followUp.option : null;
     const updated = await this.db
