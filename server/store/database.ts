@@ -84,6 +84,9 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     connection.pragma('journal_mode = WAL');
     connection.pragma('foreign_keys = ON');
     connection.pragma('busy_timeout = 5000');
+    // savepoints (a chat turn is one, inside the group commit's transaction) keep the pages they change in a
+    // sub-journal: in memory, not in a temporary file written on every turn
+    connection.pragma('temp_store = MEMORY');
     connection.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     group = new GroupCommit(connection);
     stats = group.stats;
