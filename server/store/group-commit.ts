@@ -4,8 +4,9 @@
 // request's answer (and every live event) waits for the commit that holds its writes, so "acknowledged
 // means on disk" still holds. Kysely transactions become savepoints inside the open transaction.
 // A transaction (a Kysely one, or a unit of work: a whole chat turn, unit-of-work.ts) holds the connection
-// until it ends: statements of other requests wait for it (FIFO), so a rollback never undoes their writes
-// and no commit falls inside it.
+// until it ends: writes of other requests wait for it (in arrival order), so a rollback never undoes their
+// writes and no commit falls inside it. Single reads never wait (they see the batch, as before); the commit
+// goes first once the holder is done, so answers do not wait behind queued turns.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type SQLite from 'better-sqlite3';
 import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type Kysely, type QueryResult, type TransactionSettings } from 'kysely';
@@ -23,6 +24,15 @@ class Mutex {
       return Promise.resolve();
     }
     return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Resolves once the caller holds the mutex, before everybody waiting already. */
+  lockFirst(): Promise<void> {
+    if (!this.held) {
+      this.held = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.unshift(resolve));
   }
 
   unlock(): void {
@@ -51,7 +61,7 @@ export class GroupCommit {
   readonly stats = { statements: 0, commits: 0 };
 
   /** the one connection's statements (prepared once per SQL text) */
-  readonly statements: DatabaseConnection;
+  readonly statements: GroupCommitConnection;
   /** the same connection as a unit of work holds it (acquiring it takes no lock, releasing it frees none) */
   private readonly unitConnection: DatabaseConnection;
 
@@ -181,8 +191,12 @@ export class GroupCommit {
         throw error;
       }
     };
-    if (this.db) await this.db.connection().execute(run);
-    else await run();
+    await this.mutex.lockFirst();
+    try {
+      await run();
+    } finally {
+      this.mutex.unlock();
+    }
   }
 
   private settle(error?: Error): void {
@@ -202,35 +216,73 @@ export class GroupCommitSqliteDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     const group = this.group;
-    const connection = group.statements;
+    const holdEnds = (conn: DatabaseConnection) => {
+      if (conn instanceof SharedConnection && conn.holding) {
+        conn.holding = false;
+        group.mutex.unlock();
+      }
+    };
     return {
       async init() {},
-      // a unit of work has the connection already; anybody else waits for the current holder
-      acquireConnection: async () => {
-        const unit = group.unit();
-        if (unit) return unit.connection;
-        await group.mutex.lock();
-        return connection;
-      },
+      // a unit of work has the connection already; anybody else shares it (see SharedConnection)
+      acquireConnection: async () => group.unit()?.connection ?? new SharedConnection(group),
       beginTransaction: async (conn: DatabaseConnection, _settings: TransactionSettings) => {
+        // a transaction of its own holds the connection until it ends (inside a unit: a savepoint of it)
+        if (conn instanceof SharedConnection) {
+          await group.mutex.lock();
+          conn.holding = true;
+        }
         this.group.writing();
         await conn.executeQuery(CompiledQuery.raw('savepoint group_tx'));
       },
       commitTransaction: async (conn: DatabaseConnection) => {
-        await conn.executeQuery(CompiledQuery.raw('release group_tx'));
+        try {
+          await conn.executeQuery(CompiledQuery.raw('release group_tx'));
+        } finally {
+          holdEnds(conn);
+        }
       },
       rollbackTransaction: async (conn: DatabaseConnection) => {
-        await conn.executeQuery(CompiledQuery.raw('rollback to group_tx'));
-        await conn.executeQuery(CompiledQuery.raw('release group_tx'));
+        try {
+          await conn.executeQuery(CompiledQuery.raw('rollback to group_tx'));
+          await conn.executeQuery(CompiledQuery.raw('release group_tx'));
+        } finally {
+          holdEnds(conn);
+        }
       },
-      releaseConnection: async (conn: DatabaseConnection) => {
-        if (conn === connection) group.mutex.unlock();
-      },
+      releaseConnection: async (conn: DatabaseConnection) => holdEnds(conn),
       destroy: async () => {
         await this.group.commit().catch(() => {});
         this.connection.close();
       },
     };
+  }
+}
+
+/**
+ * The connection as a request outside any unit of work uses it: a read runs at once; a write waits while a
+ * transaction holds the connection (it would land inside that transaction's savepoint), unless this is
+ * the holder.
+ */
+class SharedConnection implements DatabaseConnection {
+  /** this acquisition runs a Kysely transaction and holds the connection */
+  holding = false;
+
+  constructor(private readonly group: GroupCommit) {}
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const statements = this.group.statements;
+    if (this.holding || statements.readonly(compiled.sql)) return statements.executeQuery<R>(compiled);
+    await this.group.mutex.lock();
+    try {
+      return await statements.executeQuery<R>(compiled);
+    } finally {
+      this.group.mutex.unlock();
+    }
+  }
+
+  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    return this.group.statements.streamQuery<R>();
   }
 }
 
@@ -249,6 +301,11 @@ class GroupCommitConnection implements DatabaseConnection {
       this.statements.set(text, statement);
     }
     return statement;
+  }
+
+  /** Whether the statement only reads. */
+  readonly(text: string): boolean {
+    return this.prepare(text).readonly;
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
