@@ -75,7 +75,10 @@ export default fp(
           // a retried message that is already stored: nothing ran, the channel answers with the stored turn
           if (error instanceof DuplicateMessageError) throw error;
           app.log.error({ err: error, channel, conversationId: context.activity.conversation?.id }, 'bot turn failed');
-          const locale = context.activity.locale ?? app.kb.locales()[0] ?? 'en';
+          // the conversation's language (the activity names one only when the channel states it)
+          const conversationId = context.activity.conversation?.id;
+          const stored = conversationId ? await app.repos.conversations.get(conversationId).catch(() => undefined) : undefined;
+          const locale = context.activity.locale ?? stored?.locale ?? app.kb.locales()[0] ?? 'en';
           // the customer's message is stored; tell them, through the transcript, that the reply failed
           await context.sendActivities(renderText(channel, stringsFor(locale).somethingWentWrong, { locale, author: 'system' })).catch(() => {});
         },
