@@ -97,9 +97,25 @@ async function round(n: number) {
   await bare.stop();
 
   const app = await startTarget('app');
-  const queries = ['Wie lange dauert die Lieferung?', 'Rücksendung Etikett', 'Passwort vergessen', 'Gutscheincode funktioniert nicht'];
+  // the sample KB's varied German and English questions: real search work, not four repeated queries
+  const queries = fs
+    .readFileSync(path.join(root, 'bench/sample-kb-questions.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as { text: string; locale: string });
   let next = 0;
-  const search = await load({ url: app.url, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/search?locale=de&q=${encodeURIComponent(queries[next++ % queries.length])}` }) }] });
+  const search = await load({
+    url: app.url,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (req) => {
+          const q = queries[next++ % queries.length];
+          return { ...req, path: `/api/search?locale=${q.locale}&q=${encodeURIComponent(q.text)}` };
+        },
+      },
+    ],
+  });
   const list = await conversations(app.url, 200);
   const chat = await chatLoad(app.url, list.slice(0, 50), CONNECTIONS);
   const chat200 = await chatLoad(app.url, list, 200);

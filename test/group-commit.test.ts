@@ -1,6 +1,6 @@
 // SQLite's group commit: writes wait in one open transaction, committed once per event-loop turn; another
 // connection (another process, a backup) sees them only after the commit that durable() waits for; events
-// queued with afterCommit run after it, in order; a rolled-back transaction drops only its own writes.
+// queued with afterCommit run after it, in order; a rolled-back transaction (or turn) drops only its own writes.
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,6 +61,32 @@ describe('SQLite group commit', () => {
     expect(count()).toBe(2);
     const ids = (other.prepare('select id from customers order by id').all() as Array<{ id: string }>).map((r) => r.id);
     expect(ids).toEqual(['also kept', 'kept']);
+    other.close();
+  });
+
+  it('a write of another request during a turn is kept when the turn rolls back; a read does not wait for the turn', async () => {
+    const { store, count, other } = await open();
+    let release!: () => void;
+    const paused = new Promise<void>((resolve) => (release = resolve));
+    const turn = store.transaction(async () => {
+      await store.db.insertInto('customers').values(customer('in the turn')).execute();
+      await paused; // the turn waits (as for a slow step) while other requests come
+      throw new Error('the bot failed');
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    // another request reads at once, and writes once the turn is over
+    expect(await store.db.selectFrom('customers').select('id').execute()).toEqual([{ id: 'in the turn' }]);
+    let written = false;
+    const write = store.db.insertInto('customers').values(customer('another request')).execute().then(() => (written = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toBe(false);
+    release();
+    await expect(turn).rejects.toThrow('the bot failed');
+    await write;
+    await store.durable();
+    const ids = (other.prepare('select id from customers order by id').all() as Array<{ id: string }>).map((r) => r.id);
+    expect(ids).toEqual(['another request']);
+    expect(count()).toBe(1);
     other.close();
   });
 

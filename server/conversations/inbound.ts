@@ -8,6 +8,7 @@ import type { Message } from '../store/conversations.js';
 import type { Channel, Conversation } from '../store/schema.js';
 import type { TranscriptEntry } from '../../bot/ports.js';
 import { ChannelAdapter, BOT_ACCOUNT, type TurnResult } from '../channels/channel-adapter.js';
+import { storedInTurn } from '../../bot/transcript-middleware.js';
 import type { TurnLock } from './turn-lock.js';
 
 export interface InboundMessage {
@@ -31,8 +32,10 @@ export interface InboundDependencies {
   bot: { run(context: TurnContext): Promise<void> };
   transcriptMiddleware: Middleware;
   onTurnError: (channel: string) => (context: TurnContext, error: Error) => Promise<void>;
-  /** one turn at a time per conversation across instances (issue 12); in-process order only without it */
+  /** one turn at a time per conversation across instances (issue 12), each turn one transaction; in-process order only without it */
   turnLock?: TurnLock;
+  /** runs the bot's part of a turn in a savepoint of the turn's transaction (Store.savepoint) */
+  savepoint?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export class CustomerInbound {
@@ -91,7 +94,7 @@ export class CustomerInbound {
         channelData: options.localeHint ? { localeHint: options.localeHint } : undefined,
         serviceUrl: this.deps.publicUrl,
       },
-      (context) => this.deps.bot.run(context),
+      (context) => this.runBot(context),
     );
   }
 
@@ -108,6 +111,23 @@ export class CustomerInbound {
       serviceUrl: this.deps.publicUrl,
     };
     if (message.externalId) activity.id = message.externalId;
-    return this.adapter(conversation.channel).process(activity, (context) => this.deps.bot.run(context));
+    return this.adapter(conversation.channel).process(activity, (context) => this.runBot(context));
+  }
+
+  /**
+   * The bot's part of a turn. A turn is one transaction (turn-lock.ts); when the bot fails, what it wrote,
+   * replied and recorded is undone, while the customer's message stays: the turn then stores it with the
+   * apology of the turn's error handler, so a turn is either message and replies, or message and apology.
+   */
+  private async runBot(context: TurnContext): Promise<void> {
+    const stored = storedInTurn<Message>(context);
+    const replies = stored.outbound.length;
+    const savepoint = this.deps.savepoint ?? ((work) => work());
+    try {
+      await savepoint(() => this.deps.bot.run(context));
+    } catch (error) {
+      stored.outbound.length = replies; // rolled back: not stored, never published
+      throw error;
+    }
   }
 }

@@ -1,12 +1,14 @@
-// One conversation's turns run one at a time across every process: two instances never run the bot on the
-// same conversation at once (its state would conflict, replies would interleave). PostgreSQL: a transaction
-// holding pg_advisory_xact_lock on the conversation for the turn; it is released by the commit, or by the
-// database when the holding process dies. SQLite means one process: the adapter's in-process queue suffices.
-import pg from 'pg';
+// One conversation's turns run one at a time across every process, and each turn is one transaction (a unit
+// of work, store/unit-of-work.ts): the customer's message, the bot's state, its replies and what it records
+// commit together. Two instances never run the bot on the same conversation at once (its state would
+// conflict, replies would interleave). PostgreSQL: the turn's transaction takes pg_advisory_xact_lock on the
+// conversation first; the commit releases it, or the database when the holding process dies. SQLite means
+// one process: the adapter's in-process queue orders the turns.
+import { sql } from 'kysely';
 import type { Store } from '../store/database.js';
 
 export interface TurnLock {
-  /** Runs `turn` while holding the conversation's lock (waits for a turn of it running elsewhere). */
+  /** Runs `turn` as one transaction while holding the conversation's lock (waits for a turn of it running elsewhere). */
   run<T>(conversationId: string, turn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -14,30 +16,21 @@ export interface TurnLock {
 /** Our advisory locks live in their own key space (the first of the two int4 keys). */
 const TURN_LOCK_SPACE = 0x5d7c;
 
+/** No lock and no transaction: turns as they come (adapters built without a store, in tests). */
 export const noTurnLock: TurnLock = {
   run: (_conversationId, turn) => turn(),
   async close() {},
 };
 
-export function createTurnLock(store: Store, options: { connections?: number } = {}): TurnLock {
-  if (!store.postgres) return noTurnLock;
-  // Its own pool: a turn waiting for its lock holds a connection, and must never starve the connections
-  // the lock holder needs to finish its turn (that would deadlock one process against itself).
-  const pool = new pg.Pool({ ...store.postgres.clientConfig, max: options.connections ?? 10 });
-  pool.on('error', () => {}); // an idle connection dropped by the server; the next checkout opens another
+export function createTurnLock(store: Store): TurnLock {
+  if (!store.postgres) return { run: (_conversationId, turn) => store.transaction(turn), async close() {} };
   return {
-    async run(conversationId, turn) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TURN_LOCK_SPACE, conversationId]);
-        return await turn();
-      } finally {
-        await client.query('COMMIT').catch((error: Error) => (broken = error));
-        client.release(broken);
-      }
-    },
-    close: () => pool.end(),
+    run: (conversationId, turn) =>
+      store.transaction(async () => {
+        await sql`select pg_advisory_xact_lock(${TURN_LOCK_SPACE}::int4, hashtext(${conversationId}))`.execute(store.db);
+        return turn();
+      }),
+    // the turns' connections are the store's (its pool for units of work), closed with it
+    async close() {},
   };
 }

@@ -11,8 +11,20 @@ interface LocalTime {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** the last local time asked for per zone, by UTC minute: every chat turn asks "open now?" */
+const lastMinute = new Map<string, { minute: number; local: LocalTime }>();
 
 function localTime(instant: Date, timeZone: string): LocalTime {
+  // zone offsets are whole minutes, so one UTC minute is one local minute (formatToParts costs ~10 µs)
+  const minute = Math.floor(instant.getTime() / 60_000);
+  const last = lastMinute.get(timeZone);
+  if (last?.minute === minute) return last.local;
+  const local = formatLocalTime(instant, timeZone);
+  lastMinute.set(timeZone, { minute, local });
+  return local;
+}
+
+function formatLocalTime(instant: Date, timeZone: string): LocalTime {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {

@@ -47,7 +47,9 @@ export default fp(
       turnLog: { record: (turn) => app.repos.turns.record(turn), followUp: (id, f) => app.repos.turns.followUp(id, f) },
       options: { missesBeforeEscalation: app.config.bot.missesBeforeEscalation },
       starterTopics: starterTopics({
-        mostAsked: (locale, since, limit) => app.repos.analytics.mostAskedArticles(locale, since, limit),
+        // optional (the greeting goes without topics when it fails): in a savepoint, so a failure here does
+        // not abort the greeting turn's transaction on PostgreSQL
+        mostAsked: (locale, since, limit) => app.store.savepoint(() => app.repos.analytics.mostAskedArticles(locale, since, limit)),
         articles: (locale) => app.kb.articles(locale).map((article) => articleRef(article, app.config.publicUrl)),
         now: () => app.clock.now(),
       }),
@@ -68,11 +70,15 @@ export default fp(
         bot,
         transcriptMiddleware: botTranscript,
         turnLock: app.turnLock,
+        savepoint: (work) => app.store.savepoint(work),
         onTurnError: (channel) => async (context, error) => {
           // a retried message that is already stored: nothing ran, the channel answers with the stored turn
           if (error instanceof DuplicateMessageError) throw error;
           app.log.error({ err: error, channel, conversationId: context.activity.conversation?.id }, 'bot turn failed');
-          const locale = context.activity.locale ?? app.kb.locales()[0] ?? 'en';
+          // the conversation's language (the activity names one only when the channel states it)
+          const conversationId = context.activity.conversation?.id;
+          const stored = conversationId ? await app.repos.conversations.get(conversationId).catch(() => undefined) : undefined;
+          const locale = context.activity.locale ?? stored?.locale ?? app.kb.locales()[0] ?? 'en';
           // the customer's message is stored; tell them, through the transcript, that the reply failed
           await context.sendActivities(renderText(channel, stringsFor(locale).somethingWentWrong, { locale, author: 'system' })).catch(() => {});
         },

@@ -30,10 +30,18 @@ declare module 'fastify' {
 export default fp<{ metrics: Metrics }>(
   async (app, { metrics }) => {
     app.decorate('metrics', metrics);
+    // prom-client hashes a label object on every call: keep the labelled series per route (and status)
+    const counted = new Map<string, { inc(): void }>();
+    const timed = new Map<string, { observe(value: number): void }>();
     app.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';
-      metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
-      metrics.requestSeconds.observe({ route }, reply.elapsedTime / 1000);
+      const key = `${request.method} ${reply.statusCode} ${route}`;
+      let count = counted.get(key);
+      if (!count) counted.set(key, (count = metrics.requests.labels({ method: request.method, route, status: String(reply.statusCode) })));
+      count.inc();
+      let time = timed.get(route);
+      if (!time) timed.set(route, (time = metrics.requestSeconds.labels({ route })));
+      time.observe(reply.elapsedTime / 1000);
     });
 
     const registry = metrics.registry;

@@ -66,7 +66,7 @@ export default fp<ServicesOptions>(
       customers: new CustomerRepository(store.db, now),
       analytics: new AnalyticsRepository(store.db, now, (fn) => store.untracked(fn)),
       learned: new LearnedEvidenceRepository(store.db, now),
-      turns: new TurnRepository(store.db, now),
+      turns: new TurnRepository(store.db, now, (key, delta, apply) => store.count(key, delta, apply)),
     });
     app.decorate('transcript', new Transcript(conversations, bus, (fn) => store.afterCommit(fn)));
   },

@@ -1,6 +1,8 @@
 // Conversations and their messages: the transcript is the source of truth for the bot, the widget and the agents.
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { currentUnit } from './unit-of-work.js';
+import { preparedQuery } from './prepared-query.js';
 import type { Channel, Conversation, ConversationStatus, ConversationUpdate, Database, DeliveryState, MessageAuthor, MessageRow } from './schema.js';
 
 export interface NewMessage {
@@ -68,6 +70,19 @@ function isExternalIdConflict(error: unknown): boolean {
 export class ConversationRepository {
   constructor(private readonly db: Kysely<Database>, private readonly now: () => string = () => new Date().toISOString()) {}
 
+  // the hot queries of a chat turn, built and compiled once (prepared-query.ts)
+  private readonly byId = preparedQuery(1, (id: string) => this.db.selectFrom('conversations').selectAll().where('id', '=', id));
+  private readonly nextSeq = preparedQuery(2, (id: string, at: string) =>
+    this.db.updateTable('conversations').set({ last_seq: sql`last_seq + 1`, updated_at: at }).where('id', '=', id).returning('last_seq'),
+  );
+  private readonly insertRow = preparedQuery(10, (...values: unknown[]) => {
+    const [conversation_id, seq, author, text, payload, internal, agent_id, delivery_state, external_id, created_at] = values as any[];
+    return this.db
+      .insertInto('messages')
+      .values({ conversation_id, seq, author, text, payload, internal, agent_id, delivery_state, external_id, created_at })
+      .returning('id');
+  });
+
   async create(input: { customerId: string; channel: Channel; locale: string; tokenHash?: string | null; id?: string; claims?: ContactClaims; channelAddress?: string | null; pageUrl?: string | null }): Promise<Conversation> {
     const at = this.now();
     const row = {
@@ -99,8 +114,8 @@ export class ConversationRepository {
     return row;
   }
 
-  get(id: string): Promise<Conversation | undefined> {
-    return this.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string): Promise<Conversation | undefined> {
+    return (await this.byId(this.db, id)).rows[0];
   }
 
   async update(id: string, changes: ConversationUpdate): Promise<void> {
@@ -186,29 +201,30 @@ export class ConversationRepository {
   }
 
   private insertMessage(conversationId: string, message: NewMessage): Promise<Message> {
-    return this.db.transaction().execute(async (trx) => {
-      const counter = await trx
-        .updateTable('conversations')
-        .set({ last_seq: sql`last_seq + 1`, updated_at: this.now() })
-        .where('id', '=', conversationId)
-        .returning('last_seq')
-        .executeTakeFirst();
-      if (!counter) throw new Error(`conversation ${conversationId} does not exist`);
-      const row = {
-        conversation_id: conversationId,
-        seq: counter.last_seq,
-        author: message.author,
-        text: message.text,
-        payload: message.payload ? JSON.stringify(message.payload) : null,
-        internal: message.internal ? 1 : 0,
-        agent_id: message.agentId ?? null,
-        delivery_state: message.deliveryState ?? null,
-        external_id: message.externalId ?? null,
-        created_at: this.now(),
-      };
-      const inserted = await trx.insertInto('messages').values(row).returning('id').executeTakeFirstOrThrow();
-      return toMessage({ ...row, id: inserted.id });
-    });
+    // inside a turn's transaction the two statements are atomic already (the turn commits or rolls back whole)
+    if (currentUnit(this.db)) return this.insertMessageIn(this.db, conversationId, message);
+    return this.db.transaction().execute((trx) => this.insertMessageIn(trx, conversationId, message));
+  }
+
+  private async insertMessageIn(trx: Kysely<Database>, conversationId: string, message: NewMessage): Promise<Message> {
+    const [counter] = (await this.nextSeq(trx, conversationId, this.now())).rows;
+    if (!counter) throw new Error(`conversation ${conversationId} does not exist`);
+    const row = {
+      conversation_id: conversationId,
+      seq: counter.last_seq,
+      author: message.author,
+      text: message.text,
+      payload: message.payload ? JSON.stringify(message.payload) : null,
+      internal: message.internal ? 1 : 0,
+      agent_id: message.agentId ?? null,
+      delivery_state: message.deliveryState ?? null,
+      external_id: message.externalId ?? null,
+      created_at: this.now(),
+    };
+    const [inserted] = (
+      await this.insertRow(trx, row.conversation_id, row.seq, row.author, row.text, row.payload, row.internal, row.agent_id, row.delivery_state, row.external_id, row.created_at)
+    ).rows;
+    return toMessage({ ...row, id: inserted.id });
   }
 
   /** Messages after `afterSeq`, in order; internal notes only when asked for (agents). */

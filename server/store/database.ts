@@ -4,12 +4,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { GroupCommit, GroupCommitSqliteDialect } from './group-commit.js';
 import { Migrator } from 'kysely/migration';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
 import { registerUnicodeLower } from './unicode-lower.js';
+import { countStatements, type StatementStats } from './statement-stats.js';
+import { PostgresUnits, UnitAwarePostgresDialect } from './postgres-units.js';
+import { currentUnit } from './unit-of-work.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -27,8 +30,24 @@ export interface Store {
   track(fn: (record: { touched: boolean }) => void): void;
   /** Runs `fn` outside the current record: writes no answer waits for (search analytics). */
   untracked<T>(fn: () => Promise<T>): Promise<T>;
-  /** Runs `fn` once everything written so far is committed, in call order (at once when nothing waits). */
+  /**
+   * Runs `fn` once everything written so far is committed, in call order (at once when nothing waits).
+   * Inside a transaction (a unit of work): after its commit, and never when it rolls back.
+   */
   afterCommit(fn: () => void): void;
+  /**
+   * Runs `work` as one transaction, a unit of work (a chat turn: unit-of-work.ts): every statement of its
+   * async context commits with it or not at all; Kysely transactions inside it are savepoints. A call
+   * inside a unit joins that unit. SQLite: a savepoint in the group commit's batch, holding the connection.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+  /** Inside a unit: `work` in a savepoint, whose writes, events and counts are undone when it throws. Else just `work`. */
+  savepoint<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Adds `delta` to a counter row through `apply`. Inside a unit: once at its end, merged per `key`, keys in
+   * order (concurrent units lock counter rows in one order, so they never deadlock on them); else at once.
+   */
+  count(key: string, delta: number, apply: (delta: number) => Promise<void>): Promise<void>;
   /** true when the database answers a trivial query */
   ping(): Promise<boolean>;
   /**
@@ -37,6 +56,8 @@ export interface Store {
    */
   writeProblem(): Promise<string | null>;
   close(): Promise<void>;
+  /** statements and commits run so far, on every connection of this store (bench/turn-cost.ts) */
+  readonly stats: StatementStats;
 }
 
 export interface OpenStoreOptions {
@@ -54,6 +75,8 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   let dialect: DialectName;
   let clientConfig: pg.ClientConfig | undefined;
   let group: GroupCommit | undefined;
+  let units: PostgresUnits | undefined;
+  let stats: StatementStats = { statements: 0, commits: 0 };
   if (databaseUrl.startsWith('sqlite:')) {
     dialect = 'sqlite';
     const file = databaseUrl.slice('sqlite:'.length);
@@ -62,9 +85,13 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     connection.pragma('journal_mode = WAL');
     connection.pragma('foreign_keys = ON');
     connection.pragma('busy_timeout = 5000');
+    // savepoints (a chat turn is one, inside the group commit's transaction) keep the pages they change in a
+    // sub-journal: in memory, not in a temporary file written on every turn
+    connection.pragma('temp_store = MEMORY');
     connection.pragma(`synchronous = ${options.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     registerUnicodeLower(connection);
     group = new GroupCommit(connection);
+    stats = group.stats;
     db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(connection, group) });
     group.attach(db);
   } else {
@@ -82,7 +109,13 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     }
     clientConfig = { connectionString: databaseUrl, ...(schema ? { options: `-c search_path=${schema}` } : {}) };
     const pool = new pg.Pool({ ...clientConfig, max: 10 });
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    countStatements(pool, stats);
+    const unitPool = new pg.Pool({ ...clientConfig, max: 10 });
+    unitPool.on('error', () => {}); // an idle connection dropped by the server; the next checkout opens another
+    countStatements(unitPool, stats);
+    units = new PostgresUnits(unitPool);
+    db = new Kysely<Database>({ dialect: new UnitAwarePostgresDialect(pool, units) });
+    units.owner = db;
   }
 
   // with a schema of its own, Kysely's bookkeeping tables live there too (it otherwise looks for them in
@@ -103,11 +136,27 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
   return {
     db,
     dialect,
+    stats,
     ...(clientConfig ? { postgres: { clientConfig, schema: options.schema } } : {}),
     durable: () => group?.durable() ?? Promise.resolve(),
     track: (fn) => (group ? group.track(fn) : fn({ touched: false })),
     untracked: (fn) => (group ? group.untracked(fn) : fn()),
-    afterCommit: (fn) => (group ? group.afterCommit(fn) : fn()),
+    afterCommit(fn) {
+      const unit = currentUnit(db);
+      if (unit) unit.after.push(fn);
+      else if (group) group.afterCommit(fn);
+      else fn();
+    },
+    transaction: (work) => (group ? group.transaction(work) : units!.transaction(work)),
+    savepoint(work) {
+      const unit = currentUnit(db);
+      return unit ? unit.savepoint(work) : work();
+    },
+    async count(key, delta, apply) {
+      const unit = currentUnit(db);
+      if (unit) unit.counts.push({ key, delta, apply });
+      else await apply(delta);
+    },
     async ping() {
       try {
         await sql`select 1`.execute(db);
@@ -130,6 +179,7 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     },
     async close() {
       await db.destroy();
+      await units?.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 // Search events and article feedback: what customers asked, what the bot decided, what helped.
 import type { Kysely } from 'kysely';
+import { preparedQuery } from './prepared-query.js';
 import type { Database } from './schema.js';
 
 export interface SearchEventInput {
@@ -29,21 +30,25 @@ export class AnalyticsRepository {
     private readonly untracked: (fn: () => Promise<void>) => Promise<void> = (fn) => fn(),
   ) {}
 
+  // every search and every bot question writes one: built and compiled once (prepared-query.ts)
+  private readonly insertSearch = preparedQuery(8, (...values: unknown[]) => {
+    const [query, locale, channel, decision, top_article_id, score, conversation_id, created_at] = values as any[];
+    return this.db.insertInto('search_events').values({ query, locale, channel, decision, top_article_id, score, conversation_id, created_at });
+  });
+
   async recordSearch(event: SearchEventInput): Promise<void> {
     await this.untracked(async () => {
-      await this.db
-      .insertInto('search_events')
-      .values({
-        query: event.query.slice(0, 2000),
-        locale: event.locale,
-        channel: event.channel,
-        decision: event.decision ?? null,
-        top_article_id: event.topArticleId,
-        score: event.score,
-        conversation_id: event.conversationId ?? null,
-        created_at: this.now(),
-      })
-      .execute();
+      await this.insertSearch(
+        this.db,
+        event.query.slice(0, 2000),
+        event.locale,
+        event.channel,
+        event.decision ?? null,
+        event.topArticleId,
+        event.score,
+        event.conversationId ?? null,
+        this.now(),
+      );
     });
   }
 

@@ -2,6 +2,7 @@
 // the click. Each row is one unit, so shares computed from them add up.
 import { sql, type Kysely } from 'kysely';
 import type { Database, TurnOutcome } from './schema.js';
+import { preparedQuery } from './prepared-query.js';
 import type { TurnDecision, TurnFollowUp } from '../../bot/ports.js';
 
 export interface BotTurnInput {
@@ -23,66 +24,104 @@ const HANDOVER_OUTCOMES = new Set(['asked_person', 'not_helpful']);
 
 const dayOf = (iso: string) => iso.slice(0, 10);
 
+/**
+ * How a daily counter row changes (Store.count): inside a turn's transaction once at its end, merged per
+ * row, rows in one order; by default at once.
+ */
+export type CountChanges = (key: string, delta: number, apply: (delta: number) => Promise<void>) => Promise<void>;
+
+/** a counter row's key for CountChanges: table, then the row's identity, then the column (one lock order) */
+const rowKey = (...parts: Array<string | number>) => parts.join('\u0000');
+
 export class TurnRepository {
-  constructor(private readonly db: Kysely<Database>, private readonly now: () => string = () => new Date().toISOString()) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => string = () => new Date().toISOString(),
+    private readonly changeCount: CountChanges = (_key, delta, apply) => apply(delta),
+  ) {}
 
-  async record(turn: BotTurnInput): Promise<void> {
-    const [top] = turn.articles;
-    const now = this.now();
-    await this.db
-      .insertInto('bot_turns')
-      .values({
-        conversation_id: turn.conversationId,
-        query: turn.query.slice(0, 2000),
-        locale: turn.locale,
-        channel: turn.channel,
-        decision: turn.decision,
-        articles: JSON.stringify(turn.articles.map((a) => ({ id: a.id, confidence: Math.round(a.confidence * 1e4) / 1e4 }))),
-        top_article_id: top?.id ?? null,
-        confidence: top ? top.confidence : null,
-        raw_score: turn.rawScore,
-        outcome: null,
-        picked_option: null,
-        outcome_at: null,
-        agent_article_id: null,
-        created_at: now,
-      })
-      .execute();
-    const day = dayOf(now);
-    await this.count({ day, locale: turn.locale, channel: turn.channel, decision: turn.decision, outcome: '', picked_option: 0 }, 1);
-    if (top && ANSWER_DECISIONS.includes(turn.decision)) {
-      await this.db
-        .insertInto('article_answer_counts')
-        .values({ day, locale: turn.locale, channel: turn.channel, article_id: top.id, answers: 1, handovers: 0 })
-        .onConflict((oc) => oc.columns(['day', 'locale', 'channel', 'article_id']).doUpdateSet({ answers: sql`${sql.ref('article_answer_counts.answers')} + 1` }))
-        .execute();
-    }
-    if (GAP_DECISIONS.includes(turn.decision)) {
-      await this.db
-        .insertInto('gap_counts')
-        .values({ day, locale: turn.locale, channel: turn.channel, wording: turn.query.slice(0, 500).toLowerCase(), n: 1, agent_article_id: null, offered_article_id: top?.id ?? null })
-        .onConflict((oc) => oc.columns(['day', 'locale', 'channel', 'wording']).doUpdateSet({ n: sql`${sql.ref('gap_counts.n')} + 1` }))
-        .execute();
-    }
-  }
-
-  private async count(key: { day: string; locale: string; channel: string; decision: string; outcome: string; picked_option: number }, delta: number): Promise<void> {
-    await this.db
-      .insertInto('bot_turn_counts')
-      .values({ ...key, n: delta })
-      .onConflict((oc) => oc.columns(['day', 'locale', 'channel', 'decision', 'outcome', 'picked_option']).doUpdateSet({ n: sql`${sql.ref('bot_turn_counts.n')} + ${delta}` }))
-      .execute();
-  }
-
-  /** The conversation's latest turn, if nothing followed it yet, gets this follow-up. */
-  async followUp(conversationId: string, followUp: TurnFollowUp): Promise<void> {
-    const latest = await this.db
+  // every question turn records one and looks up the one before: built and compiled once (prepared-query.ts)
+  private readonly insertTurn = preparedQuery(10, (...values: unknown[]) => {
+    const [conversation_id, query, locale, channel, decision, articles, top_article_id, confidence, raw_score, created_at] = values as any[];
+    return this.db.insertInto('bot_turns').values({
+      conversation_id,
+      query,
+      locale,
+      channel,
+      decision,
+      articles,
+      top_article_id,
+      confidence,
+      raw_score,
+      outcome: null,
+      picked_option: null,
+      outcome_at: null,
+      agent_article_id: null,
+      created_at,
+    });
+  });
+  private readonly latestTurn = preparedQuery(1, (conversationId: string) =>
+    this.db
       .selectFrom('bot_turns')
       .select(['id', 'outcome', 'decision', 'locale', 'channel', 'created_at', 'top_article_id'])
       .where('conversation_id', '=', conversationId)
       .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+      .limit(1),
+  );
+
+  async record(turn: BotTurnInput): Promise<void> {
+    const [top] = turn.articles;
+    const now = this.now();
+    await this.insertTurn(
+      this.db,
+      turn.conversationId,
+      turn.query.slice(0, 2000),
+      turn.locale,
+      turn.channel,
+      turn.decision,
+      JSON.stringify(turn.articles.map((a) => ({ id: a.id, confidence: Math.round(a.confidence * 1e4) / 1e4 }))),
+      top?.id ?? null,
+      top ? top.confidence : null,
+      turn.rawScore,
+      now,
+    );
+    const day = dayOf(now);
+    await this.count({ day, locale: turn.locale, channel: turn.channel, decision: turn.decision, outcome: '', picked_option: 0 }, 1);
+    if (top && ANSWER_DECISIONS.includes(turn.decision)) {
+      await this.changeCount(rowKey('article_answer_counts', day, turn.locale, turn.channel, top.id, 'answers'), 1, async (delta) => {
+        await this.db
+          .insertInto('article_answer_counts')
+          .values({ day, locale: turn.locale, channel: turn.channel, article_id: top.id, answers: delta, handovers: 0 })
+          .onConflict((oc) => oc.columns(['day', 'locale', 'channel', 'article_id']).doUpdateSet({ answers: sql`${sql.ref('article_answer_counts.answers')} + ${delta}` }))
+          .execute();
+      });
+    }
+    if (GAP_DECISIONS.includes(turn.decision)) {
+      const wording = turn.query.slice(0, 500).toLowerCase();
+      await this.changeCount(rowKey('gap_counts', day, turn.locale, turn.channel, wording), 1, async (delta) => {
+        await this.db
+          .insertInto('gap_counts')
+          .values({ day, locale: turn.locale, channel: turn.channel, wording, n: delta, agent_article_id: null, offered_article_id: top?.id ?? null })
+          .onConflict((oc) => oc.columns(['day', 'locale', 'channel', 'wording']).doUpdateSet({ n: sql`${sql.ref('gap_counts.n')} + ${delta}` }))
+          .execute();
+      });
+    }
+  }
+
+  private count(key: { day: string; locale: string; channel: string; decision: string; outcome: string; picked_option: number }, delta: number): Promise<void> {
+    const id = rowKey('bot_turn_counts', key.day, key.locale, key.channel, key.decision, key.outcome, key.picked_option);
+    return this.changeCount(id, delta, async (total) => {
+      await this.db
+        .insertInto('bot_turn_counts')
+        .values({ ...key, n: total })
+        .onConflict((oc) => oc.columns(['day', 'locale', 'channel', 'decision', 'outcome', 'picked_option']).doUpdateSet({ n: sql`${sql.ref('bot_turn_counts.n')} + ${total}` }))
+        .execute();
+    });
+  }
+
+  /** The conversation's latest turn, if nothing followed it yet, gets this follow-up. */
+  async followUp(conversationId: string, followUp: TurnFollowUp): Promise<void> {
+    const [latest] = (await this.latestTurn(this.db, conversationId)).rows;
     if (!latest || latest.outcome !== null) return;
     const option = followUp.kind === 'picked' ? followUp.option : null;
     const updated = await this.db
@@ -96,15 +135,18 @@ export class TurnRepository {
     const key = { day: dayOf(latest.created_at), locale: latest.locale, channel: latest.channel, decision: latest.decision };
     await this.count({ ...key, outcome: '', picked_option: 0 }, -1);
     await this.count({ ...key, outcome: followUp.kind, picked_option: option ?? 0 }, 1);
-    if (latest.top_article_id && HANDOVER_OUTCOMES.has(followUp.kind) && (ANSWER_DECISIONS as readonly string[]).includes(latest.decision)) {
-      await this.db
-        .updateTable('article_answer_counts')
-        .set({ handovers: sql`${sql.ref('handovers')} + 1` })
-        .where('day', '=', key.day)
-        .where('locale', '=', key.locale)
-        .where('channel', '=', key.channel)
-        .where('article_id', '=', latest.top_article_id)
-        .execute();
+    const article = latest.top_article_id;
+    if (article && HANDOVER_OUTCOMES.has(followUp.kind) && (ANSWER_DECISIONS as readonly string[]).includes(latest.decision)) {
+      await this.changeCount(rowKey('article_answer_counts', key.day, key.locale, key.channel, article, 'handovers'), 1, async (delta) => {
+        await this.db
+          .updateTable('article_answer_counts')
+          .set({ handovers: sql`${sql.ref('handovers')} + ${delta}` })
+          .where('day', '=', key.day)
+          .where('locale', '=', key.locale)
+          .where('channel', '=', key.channel)
+          .where('article_id', '=', article)
+          .execute();
+      });
     }
   }
 
