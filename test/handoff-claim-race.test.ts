@@ -3,7 +3,6 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.js';
@@ -98,11 +97,7 @@ describe('claim race on postgres (two app instances, two pools)', () => {
   afterAll(async () => {
     for (const app of apps) await app.close();
     for (const store of stores) await store.close();
-    if (skip) return;
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
+    // the schema is dropped after the whole run (test/global-setup.ts)
   });
 
   it(`two agents claim the same conversation: exactly one wins, ${ROUNDS} times`, async (ctx) => {
