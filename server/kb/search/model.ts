@@ -138,9 +138,25 @@ export function trainModel(analyzer: Analyzer, articles: Article[], settings: Mo
   const { space, vectors, labels, weights } = exampleVectors(analyzer, articles, settings);
   const options = { l2: settings.l2, iterations: settings.iterations, exactIterations: settings.exactIterations, warmStart: settings.warmStart, budget: settings.budget, minRivals: settings.minRivals, rivals: settings.rivals };
   const classifier = SoftmaxClassifier.train(vectors, labels, space.size, articles.length, options, weights);
-  const categories = settings.categoryWeight > 0 ? trainCategoryModel(articles.map((a) => a.category), vectors, labels, weights, space.size, options) : undefined;
+  const sample = evenlySpread(vectors.length, MAX_CATEGORY_EXAMPLES);
+  const pick = <T,>(list: T[]): T[] => (sample ? sample.map((i) => list[i]) : list);
+  const categories = settings.categoryWeight > 0 ? trainCategoryModel(articles.map((a) => a.category), pick(vectors), pick(labels), pick(weights), space.size, options) : undefined;
   const lexical = LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)), { lunr: settings.typoFrom > 0 });
   return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toData(), ...(categories && { categories }) };
+}
+
+/**
+ * The category model learns from at most this many examples, spread evenly over the KB: a category pools
+ * hundreds of articles on a large KB, so a sample knows it as well, and all 180,000 examples of 10,000
+ * articles in 50 categories took 13 s of the build (as long as the article model). Smaller KBs use all.
+ */
+const MAX_CATEGORY_EXAMPLES = 30_000;
+
+/** Every n-th index of `count` so that at most `max` remain; undefined when all fit. */
+function evenlySpread(count: number, max: number): number[] | undefined {
+  if (count <= max) return undefined;
+  const step = count / max;
+  return Array.from({ length: max }, (_, i) => Math.floor(i * step));
 }
 
 /**
