@@ -27,7 +27,7 @@ interface Target {
 }
 
 async function startTarget(mode: 'bare' | 'app', env: Record<string, string> = {}): Promise<Target> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/target.ts'), mode], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(root, 'bench/target.ts'), mode], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk) => {
@@ -131,7 +131,13 @@ async function round(n: number) {
 async function idleSockets() {
   const app = await startTarget('app', { SQLITE_SYNCHRONOUS: 'normal' });
   const list = await conversations(app.url, 200);
-  const before = rssKiB(app.child.pid!);
+  // RSS after a full collection in the server, before and after: what the sockets hold, not garbage
+  const collected = async () => {
+    app.child.kill('SIGUSR2');
+    await new Promise((r) => setTimeout(r, 1000));
+    return rssKiB(app.child.pid!);
+  };
+  const before = await collected();
   const sockets: WebSocket[] = [];
   const ws = app.url.replace('http', 'ws');
   for (let i = 0; i < SOCKETS; i += 500) {
@@ -148,7 +154,7 @@ async function idleSockets() {
     );
   }
   await new Promise((r) => setTimeout(r, 2000));
-  const after = rssKiB(app.child.pid!);
+  const after = await collected();
   for (const socket of sockets) socket.terminate();
   await app.stop();
   return { sockets: SOCKETS, kibEach: (after - before) / SOCKETS, rssMiB: after / 1024 };
