@@ -135,14 +135,45 @@ export function plannedTraining(analyzer: Analyzer, articles: Article[], setting
 }
 
 export function trainModel(analyzer: Analyzer, articles: Article[], settings: ModelSettings = DEFAULT_SETTINGS): TrainedModel {
-  const { space, vectors, labels, weights } = exampleVectors(analyzer, articles, settings);
-  const options = { l2: settings.l2, iterations: settings.iterations, exactIterations: settings.exactIterations, warmStart: settings.warmStart, budget: settings.budget, minRivals: settings.minRivals, rivals: settings.rivals };
-  const classifier = SoftmaxClassifier.train(vectors, labels, space.size, articles.length, options, weights);
+  const examples = exampleVectors(analyzer, articles, settings);
+  const categories = categoryModelOf(articles, examples, settings);
+  return { ...classifierOf(articles, examples, settings), lexical: lexicalOf(analyzer, articles, settings), ...(categories && { categories }) };
+}
+
+/** The article classifier and its feature space: the long part of training (one thread). */
+export function trainClassifierPart(analyzer: Analyzer, articles: Article[], settings: ModelSettings = DEFAULT_SETTINGS): Pick<TrainedModel, 'ids' | 'features' | 'classifier'> {
+  return classifierOf(articles, exampleVectors(analyzer, articles, settings), settings);
+}
+
+/**
+ * What is trained beside the article classifier, in the other thread: the lexical index and the category
+ * model (which fits the same feature space again: the same texts give the same space).
+ */
+export function trainSidePart(analyzer: Analyzer, articles: Article[], settings: ModelSettings = DEFAULT_SETTINGS): Pick<TrainedModel, 'lexical' | 'categories'> {
+  const categories = settings.categoryWeight > 0 && new Set(articles.map((a) => a.category)).size > 1 ? categoryModelOf(articles, exampleVectors(analyzer, articles, settings), settings) : undefined;
+  return { lexical: lexicalOf(analyzer, articles, settings), ...(categories && { categories }) };
+}
+
+type ExampleVectors = ReturnType<typeof exampleVectors>;
+
+function trainingOptions(settings: ModelSettings) {
+  return { l2: settings.l2, iterations: settings.iterations, exactIterations: settings.exactIterations, warmStart: settings.warmStart, budget: settings.budget, minRivals: settings.minRivals, rivals: settings.rivals };
+}
+
+function classifierOf(articles: Article[], { space, vectors, labels, weights }: ExampleVectors, settings: ModelSettings): Pick<TrainedModel, 'ids' | 'features' | 'classifier'> {
+  const classifier = SoftmaxClassifier.train(vectors, labels, space.size, articles.length, trainingOptions(settings), weights);
+  return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data };
+}
+
+function categoryModelOf(articles: Article[], { space, vectors, labels, weights }: ExampleVectors, settings: ModelSettings): CategoryModelData | undefined {
+  if (settings.categoryWeight <= 0) return undefined;
   const sample = evenlySpread(vectors.length, MAX_CATEGORY_EXAMPLES);
   const pick = <T,>(list: T[]): T[] => (sample ? sample.map((i) => list[i]) : list);
-  const categories = settings.categoryWeight > 0 ? trainCategoryModel(articles.map((a) => a.category), pick(vectors), pick(labels), pick(weights), space.size, options) : undefined;
-  const lexical = LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)), { lunr: settings.typoFrom > 0 });
-  return { ids: articles.map((a) => a.id), features: space.toData(), classifier: classifier.data, lexical: lexical.toData(), ...(categories && { categories }) };
+  return trainCategoryModel(articles.map((a) => a.category), pick(vectors), pick(labels), pick(weights), space.size, trainingOptions(settings));
+}
+
+function lexicalOf(analyzer: Analyzer, articles: Article[], settings: ModelSettings): LexicalData {
+  return LexicalIndex.build(articles.map((a) => lexicalDocument(analyzer, a)), { lunr: settings.typoFrom > 0 }).toData();
 }
 
 /**

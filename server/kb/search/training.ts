@@ -3,7 +3,7 @@
 import type { Article, SynonymGroups } from '../types.js';
 import { chooseThresholds, crossValidate, type Calibration } from './calibration.js';
 import { articleWordExpansions } from './wordnet-expansions.js';
-import { analyzerFor, plannedTraining, Ranker, trainModel, type ModelSettings, type TrainedModel } from './model.js';
+import { analyzerFor, plannedTraining, Ranker, trainClassifierPart, trainModel, trainSidePart, type ModelSettings, type TrainedModel } from './model.js';
 
 export interface TrainingInput {
   locale: string;
@@ -28,6 +28,22 @@ export function trainLocaleModel(input: TrainingInput): TrainedModel {
   const model = trainModel(analyzer, input.articles, input.settings);
   const expansions = articleWordExpansions(input.locale, input.articles, analyzer);
   return expansions ? { ...model, expansions } : model;
+}
+
+/** The article classifier alone: the long part, for one training thread. */
+export function trainLocaleClassifier(input: TrainingInput): Pick<TrainedModel, 'ids' | 'features' | 'classifier'> {
+  return trainClassifierPart(analyzerFor(input.locale, input.articles, input.synonyms), input.articles, input.settings);
+}
+
+/**
+ * The rest of the model (lexical index, category model, WordNet expansions), for the other thread while the
+ * classifier trains; with trainLocaleClassifier it makes the same model as trainLocaleModel.
+ */
+export function trainLocaleSide(input: TrainingInput): Pick<TrainedModel, 'lexical' | 'categories' | 'expansions'> {
+  const analyzer = analyzerFor(input.locale, input.articles, input.synonyms);
+  const side = trainSidePart(analyzer, input.articles, input.settings);
+  const expansions = articleWordExpansions(input.locale, input.articles, analyzer);
+  return expansions ? { ...side, expansions } : side;
 }
 
 /** Independent of trainLocaleModel, so the two can run in parallel threads. */
