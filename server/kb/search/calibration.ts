@@ -8,6 +8,7 @@
 import type { Article } from '../types.js';
 import type { Analyzer } from './analysis.js';
 import { Ranker, trainModel, type ModelSettings } from './model.js';
+import { evenly } from './sampling.js';
 
 export interface Calibration {
   /** confidence at or above which the top hit is a confident answer */
@@ -199,13 +200,6 @@ export function describeCalibration(c: Calibration): string {
       ? 'too few articles to measure on, so the built-in prior'
       : `measured on ${b.heldOutQuestions} held-out alternative questions, ${b.heldOutTitles} held-out titles and ${b.outOfScope} texts of left-out articles; rule: ${b.rule === 'precision' ? `lowest threshold with ${(b.precisionOn === 'questions' ? CALIBRATION_TARGETS.answerPrecisionOnQuestions : CALIBRATION_TARGETS.answerPrecision) * 100} % right answers${b.precisionOn ? ` on held-out ${b.precisionOn}` : ''}` : `floor (no precise threshold answered ${CALIBRATION_TARGETS.answerFloor * 100} % of the held-out questions)`}`;
   return `answer at ${c.answerAt.toFixed(3)}, with alternatives at ${(c.alternativesAt ?? c.answerAt).toFixed(3)}, suggest at ${c.suggestAt.toFixed(3)} (${on})`;
-}
-
-/** Every n-th item, so that at most `count` remain. */
-function evenly<T>(items: T[], count: number): T[] {
-  if (items.length <= count) return items;
-  const step = items.length / count;
-  return Array.from({ length: count }, (_, i) => items[Math.floor(i * step)]);
 }
 
 /** articles per neighbourhood in the sample of a large KB */

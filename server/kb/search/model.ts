@@ -6,6 +6,7 @@ import { CategoryModel, trainCategoryModel, type CategoryModelData } from './cat
 import { iterationCount, rivalCount, SoftmaxClassifier, type ClassifierData } from './classifier.js';
 import { DEFAULT_FEATURES, featureCount, FeatureSpace, type FeatureOptions, type FeatureSpaceData, type SparseVector } from './features.js';
 import { LexicalIndex, type LexicalData, type LexicalDocument } from './lexical.js';
+import { evenly } from './sampling.js';
 import type { WordExpansions } from './wordnet-expansions.js';
 
 export interface ModelSettings {
@@ -167,8 +168,7 @@ function classifierOf(articles: Article[], { space, vectors, labels, weights }: 
 
 function categoryModelOf(articles: Article[], { space, vectors, labels, weights }: ExampleVectors, settings: ModelSettings): CategoryModelData | undefined {
   if (settings.categoryWeight <= 0) return undefined;
-  const sample = evenlySpread(vectors.length, MAX_CATEGORY_EXAMPLES);
-  const pick = <T,>(list: T[]): T[] => (sample ? sample.map((i) => list[i]) : list);
+  const pick = <T,>(list: T[]): T[] => evenly(list, MAX_CATEGORY_EXAMPLES);
   return trainCategoryModel(articles.map((a) => a.category), pick(vectors), pick(labels), pick(weights), space.size, trainingOptions(settings));
 }
 
@@ -182,13 +182,6 @@ function lexicalOf(analyzer: Analyzer, articles: Article[], settings: ModelSetti
  * articles in 50 categories took 13 s of the build (as long as the article model). Smaller KBs use all.
  */
 const MAX_CATEGORY_EXAMPLES = 30_000;
-
-/** Every n-th index of `count` so that at most `max` remain; undefined when all fit. */
-function evenlySpread(count: number, max: number): number[] | undefined {
-  if (count <= max) return undefined;
-  const step = count / max;
-  return Array.from({ length: max }, (_, i) => Math.floor(i * step));
-}
 
 /**
  * The training examples as feature vectors. The analysed texts are garbage once this returns: on a large
