@@ -2,6 +2,7 @@
 // the worker thread runs it off the request path, and the result is what the disk cache keeps.
 import type { Article, SynonymGroups } from '../types.js';
 import { chooseThresholds, crossValidate, type Calibration } from './calibration.js';
+import type { Analyzer } from './analysis.js';
 import { articleWordExpansions } from './wordnet-expansions.js';
 import { analyzerFor, plannedTraining, Ranker, trainClassifierPart, trainModel, trainSidePart, type ModelSettings, type TrainedModel } from './model.js';
 
@@ -25,9 +26,7 @@ export function confidenceOf(ranker: Ranker, query: string): { top: number[]; co
 
 export function trainLocaleModel(input: TrainingInput): TrainedModel {
   const analyzer = analyzerFor(input.locale, input.articles, input.synonyms);
-  const model = trainModel(analyzer, input.articles, input.settings);
-  const expansions = articleWordExpansions(input.locale, input.articles, analyzer);
-  return expansions ? { ...model, expansions } : model;
+  return withExpansions(input, analyzer, trainModel(analyzer, input.articles, input.settings));
 }
 
 /** The article classifier alone: the long part, for one training thread. */
@@ -41,9 +40,13 @@ export function trainLocaleClassifier(input: TrainingInput): Pick<TrainedModel, 
  */
 export function trainLocaleSide(input: TrainingInput): Pick<TrainedModel, 'lexical' | 'categories' | 'expansions'> {
   const analyzer = analyzerFor(input.locale, input.articles, input.synonyms);
-  const side = trainSidePart(analyzer, input.articles, input.settings);
+  return withExpansions(input, analyzer, trainSidePart(analyzer, input.articles, input.settings));
+}
+
+/** The part of a model with the locale's WordNet expansions added (English; none for other languages). */
+function withExpansions<T extends object>(input: TrainingInput, analyzer: Analyzer, part: T): T & Pick<TrainedModel, 'expansions'> {
   const expansions = articleWordExpansions(input.locale, input.articles, analyzer);
-  return expansions ? { ...side, expansions } : side;
+  return expansions ? { ...part, expansions } : part;
 }
 
 /** Independent of trainLocaleModel, so the two can run in parallel threads. */
