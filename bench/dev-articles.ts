@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { Article } from '../server/kb/types.js';
+import { DEFAULT_SETTINGS, type ModelSettings } from '../server/kb/search/model.js';
 
 export interface BenchQuestion {
   text: string;
@@ -42,4 +43,18 @@ export function readBenchKb(kbDir: string): Map<string, Article[]> {
 
 export function readQuestions(file: string): BenchQuestion[] {
   return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as BenchQuestion);
+}
+
+/**
+ * The dev harnesses' command line: KB folders, and `setting=value` pairs over the engine's defaults (a
+ * feature option when the name is one, else a model setting; true/false and numbers are read as such).
+ */
+export function devArguments(args: string[]): { dirs: string[]; settings: ModelSettings } {
+  const settings: ModelSettings = { ...DEFAULT_SETTINGS, features: { ...DEFAULT_SETTINGS.features } };
+  for (const o of args.filter((a) => a.includes('='))) {
+    const [k, v] = o.split('=');
+    const target = (k in settings.features ? settings.features : settings) as unknown as Record<string, unknown>;
+    target[k] = v === 'true' ? true : v === 'false' ? false : Number.isNaN(Number(v)) ? v : Number(v);
+  }
+  return { dirs: args.filter((a) => !a.includes('=')), settings };
 }

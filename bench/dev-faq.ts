@@ -5,20 +5,12 @@
 import path from 'node:path';
 import { decide } from '../bot/policy.js';
 import { loadKnowledgeBase } from '../server/kb/loader.js';
-import { DEFAULT_SETTINGS, type ModelSettings } from '../server/kb/search/model.js';
 import { trainLocale, type TrainingInput } from '../server/kb/search/training.js';
 import { buildRankerFor } from '../server/kb/search/engine.js';
 import type { Calibration } from '../server/kb/search/calibration.js';
-import { readQuestions } from './dev-articles.js';
+import { devArguments, readQuestions } from './dev-articles.js';
 
-const args = process.argv.slice(2);
-const dirs = args.filter((a) => !a.includes('='));
-const settings: ModelSettings = { ...DEFAULT_SETTINGS, features: { ...DEFAULT_SETTINGS.features } };
-for (const o of args.filter((a) => a.includes('='))) {
-  const [k, v] = o.split('=');
-  const target = (k in settings.features ? settings.features : settings) as unknown as Record<string, unknown>;
-  target[k] = v === 'true' ? true : v === 'false' ? false : Number.isNaN(Number(v)) ? v : Number(v);
-}
+const { dirs, settings } = devArguments(process.argv.slice(2));
 const pct = (n: number, d: number) => (d ? ((100 * n) / d).toFixed(1) : '-').padStart(5);
 for (const dir of dirs) {
   const loaded = await loadKnowledgeBase(path.join(dir, 'kb'));

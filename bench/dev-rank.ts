@@ -4,28 +4,22 @@
 //   FAILS=1 prints the questions whose expected article is not first.
 import path from 'node:path';
 import { loadKnowledgeBase } from '../server/kb/loader.js';
-import { analyzerFor, DEFAULT_SETTINGS, Ranker, type ModelSettings } from '../server/kb/search/model.js';
+import { buildRankerFor, type EngineHit } from '../server/kb/search/engine.js';
 import { trainLocaleModel } from '../server/kb/search/training.js';
-import { readQuestions } from './dev-articles.js';
+import { devArguments, readQuestions } from './dev-articles.js';
 
-const args = process.argv.slice(2);
-const dirs = args.filter((a) => !a.includes('='));
-const settings: ModelSettings = { ...DEFAULT_SETTINGS, features: { ...DEFAULT_SETTINGS.features } };
-for (const o of args.filter((a) => a.includes('='))) {
-  const [k, v] = o.split('=');
-  const target = (k in settings.features ? settings.features : settings) as unknown as Record<string, unknown>;
-  target[k] = v === 'true' ? true : v === 'false' ? false : Number.isNaN(Number(v)) ? v : Number(v);
-}
+const { dirs, settings } = devArguments(process.argv.slice(2));
 const pct = (n: number, d: number) => (d ? ((100 * n) / d).toFixed(1) : '-').padStart(5);
 for (const dir of dirs) {
   const loaded = await loadKnowledgeBase(path.join(dir, 'kb'));
   const questions = readQuestions(path.join(dir, 'questions.jsonl'));
   const t0 = performance.now();
-  const rankers = new Map<string, Ranker>();
+  // ranked as the product ranks (buildRankerFor: with the model's WordNet expansions)
+  const rankers = new Map<string, (query: string, limit: number) => EngineHit[]>();
   for (const locale of new Set(loaded.articles.map((a) => a.locale))) {
     const articles = loaded.articles.filter((a) => a.locale === locale).map((a) => ({ ...a, body: '', html: '' }));
     const input = { locale, articles, synonyms: loaded.synonyms.get(locale) ?? [], settings };
-    rankers.set(locale, new Ranker(analyzerFor(locale, articles, input.synonyms), trainLocaleModel(input), settings));
+    rankers.set(locale, buildRankerFor(input, trainLocaleModel(input)));
   }
   const trainMs = performance.now() - t0;
   const first = loaded.articles[0].locale;
@@ -33,8 +27,7 @@ for (const dir of dirs) {
   const t1 = performance.now();
   questions.forEach((q, i) => {
     if (q.expected === null) return;
-    const ranker = rankers.get(q.locale ?? first)!;
-    const top = ranker.rank(q.text).slice(0, 3).map((h) => ranker.model.ids[h.index]);
+    const top = rankers.get(q.locale ?? first)!(q.text, 3).map((h) => h.id);
     for (const key of ['all', i % 2 ? 'odd' : 'even']) {
       r[key][0]++;
       if (top[0] === q.expected) r[key][1]++;
