@@ -4,11 +4,9 @@
 // each other's schemas: run one at a time, or give each its own TEST_POSTGRES_URL.
 import { dropTestSchemas } from './helpers/postgres-schemas.js';
 
-const url = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
 export async function setup(): Promise<() => Promise<void>> {
-  await dropTestSchemas(url);
+  await dropTestSchemas();
   return async () => {
-    await dropTestSchemas(url);
+    await dropTestSchemas();
   };
 }

@@ -8,7 +8,9 @@ import pg from 'pg';
 import { afterEach, beforeAll } from 'vitest';
 import { openStore, type Store } from '../../server/store/database.js';
 
-export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { POSTGRES_URL } from './postgres-schemas.js';
+
+export { POSTGRES_URL };
 export const IN_CI = /^(1|true)$/i.test(process.env.CI ?? '');
 
 let postgresReachable: Promise<string | null> | undefined;
