@@ -20,30 +20,41 @@ const suite = browserSuite({
   },
 });
 
+/** A customer who gave their e-mail asked for a person and left; Anna replied. Returns the e-mail's text and link. */
+async function agentReplyByEmail(email: string, reply: string): Promise<{ conversationId: string; text: string; link: string }> {
+  const { app } = suite.server;
+  const started = await app.inject({ method: 'POST', url: '/api/chat/conversations', payload: { locale: 'en', customer: { email } } });
+  const { conversationId } = started.json() as { conversationId: string };
+  await app.handoff.escalate({ conversationId, channel: 'web', locale: 'en' }, 'customer_request', { offeredArticleIds: [], feedback: [] });
+  await app.handoff.claim(conversationId, agent);
+  const before = smtp.received.length;
+  await app.handoff.reply(conversationId, agent, reply);
+  for (let i = 0; i < 100 && smtp.received.length === before; i++) await new Promise((r) => setTimeout(r, 50));
+  const text = plainText(smtp.received[before].raw);
+  const link = /(http:\/\/127\.0\.0\.1:\d+\/\?chat=open&conversation=[\w-]+#token=[\w-]+)/.exec(text)![1];
+  return { conversationId, text, link };
+}
+
+/** The link opened in a fresh browser (nothing saved, only the link) on a phone-sized page. */
+async function openInFreshBrowser(link: string) {
+  const context = await suite.newContext({ viewport: { width: 375, height: 740 }, locale: 'en-GB' });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.goto(link);
+  return { page, widget: page.locator('[data-supportdesk]') };
+}
+
 describe('the link in a reply e-mail', () => {
   it('reopens the conversation in the widget with the agent reply, and the customer can answer there', async () => {
     const { app, baseUrl } = suite.server;
     // the customer started a chat with their e-mail, asked for a person and closed the page (no socket)
-    const started = await app.inject({ method: 'POST', url: '/api/chat/conversations', payload: { locale: 'en', customer: { email: 'kim@example.net' } } });
-    const { conversationId } = started.json() as { conversationId: string };
-    await app.handoff.escalate({ conversationId, channel: 'web', locale: 'en' }, 'customer_request', { offeredArticleIds: [], feedback: [] });
-    await app.handoff.claim(conversationId, agent);
-    await app.handoff.reply(conversationId, agent, 'Your parcel is on its way.');
-
-    for (let i = 0; i < 100 && smtp.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    const text = plainText(smtp.received[0].raw);
+    const { conversationId, text, link } = await agentReplyByEmail('kim@example.net', 'Your parcel is on its way.');
     expect(text).toContain('Anna Schmidt replied to you:');
-    const link = /(http:\/\/127\.0\.0\.1:\d+\/\?chat=open&conversation=[\w-]+#token=[\w-]+)/.exec(text)![1];
     expect(link.startsWith(`${baseUrl}/?chat=open&conversation=${conversationId}#token=`)).toBe(true);
 
-    // a fresh browser: nothing saved, only the link
-    const context = await suite.newContext({ viewport: { width: 375, height: 740 }, locale: 'en-GB' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => {
-      throw error;
-    });
-    await page.goto(link);
-    const widget = page.locator('[data-supportdesk]');
+    const { page, widget } = await openInFreshBrowser(link);
     await expect.poll(() => widget.locator('.msg', { hasText: 'Your parcel is on its way.' }).count()).toBeGreaterThan(0);
     expect(page.url()).toBe(`${baseUrl}/?chat=open&conversation=${conversationId}`);
 
@@ -56,26 +67,13 @@ describe('the link in a reply e-mail', () => {
   });
 
   it('says so when the link has expired, and the customer writes in a new conversation', async () => {
-    const { app, baseUrl } = suite.server;
-    const started = await app.inject({ method: 'POST', url: '/api/chat/conversations', payload: { locale: 'en', customer: { email: 'lee@example.net' } } });
-    const { conversationId } = started.json() as { conversationId: string };
-    await app.handoff.escalate({ conversationId, channel: 'web', locale: 'en' }, 'customer_request', { offeredArticleIds: [], feedback: [] });
-    await app.handoff.claim(conversationId, agent);
-    const before = smtp.received.length;
-    await app.handoff.reply(conversationId, agent, 'We refunded the fee.');
-    for (let i = 0; i < 100 && smtp.received.length === before; i++) await new Promise((r) => setTimeout(r, 50));
-    const link = /(http:\/\/127\.0\.0\.1:\d+\/\?chat=open&conversation=[\w-]+#token=[\w-]+)/.exec(plainText(smtp.received[before].raw))![1];
+    const { app } = suite.server;
+    const { conversationId, link } = await agentReplyByEmail('lee@example.net', 'We refunded the fee.');
     // RESUME_LINK_DAYS have passed since the e-mail
     await app.store.db.updateTable('resume_tokens').set({ expires_at: new Date(Date.now() - 60_000).toISOString() }).where('conversation_id', '=', conversationId).execute();
     await app.store.durable();
 
-    const context = await suite.newContext({ viewport: { width: 375, height: 740 }, locale: 'en-GB' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => {
-      throw error;
-    });
-    await page.goto(link);
-    const widget = page.locator('[data-supportdesk]');
+    const { page, widget } = await openInFreshBrowser(link);
     // the page's widget speaks German (its language), the note too
     await expect.poll(() => widget.getByRole('status').filter({ hasText: 'Der Link aus unserer E-Mail ist abgelaufen' }).count()).toBe(1);
     expect(await widget.locator('.msg', { hasText: 'We refunded the fee.' }).count()).toBe(0);
