@@ -18,7 +18,7 @@ const config = testConfig({
   CHAT_REQUESTS_PER_MINUTE_PER_IP: '1000000',
   SQLITE_SYNCHRONOUS: process.env.SQLITE_SYNCHRONOUS ?? 'normal',
 });
-const store = process.env.BENCH_POSTGRES ? await openPostgresStore() : undefined;
+const store = process.env.BENCH_POSTGRES ? await openPostgresStore({ countStatements: true }) : undefined;
 const app = await buildApp(config, store ? { store } : {});
 await app.ready();
 const stats = app.store.stats;

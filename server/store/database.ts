@@ -56,7 +56,7 @@ export interface Store {
    */
   writeProblem(): Promise<string | null>;
   close(): Promise<void>;
-  /** statements and commits run so far, on every connection of this store (bench/turn-cost.ts) */
+  /** statements and commits run so far, on every connection of this store (bench/turn-cost.ts; PostgreSQL: with `countStatements`) */
   readonly stats: StatementStats;
 }
 
@@ -68,6 +68,12 @@ export interface OpenStoreOptions {
    * even a power cut; `normal` survives a process crash but not a power cut, and writes ~50x faster.
    */
   sqliteSynchronous?: 'full' | 'normal';
+  /**
+   * PostgreSQL only: count statements and commits into `stats` by wrapping each pooled client's query
+   * (bench/turn-cost.ts); off by default, so a server's queries go to pg untouched. SQLite always counts
+   * (two integers in its group commit).
+   */
+  countStatements?: boolean;
 }
 
 export async function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Promise<Store> {
@@ -109,10 +115,10 @@ export async function openStore(databaseUrl: string, options: OpenStoreOptions =
     }
     clientConfig = { connectionString: databaseUrl, ...(schema ? { options: `-c search_path=${schema}` } : {}) };
     const pool = new pg.Pool({ ...clientConfig, max: 10 });
-    countStatements(pool, stats);
+    if (options.countStatements) countStatements(pool, stats);
     const unitPool = new pg.Pool({ ...clientConfig, max: 10 });
     unitPool.on('error', () => {}); // an idle connection dropped by the server; the next checkout opens another
-    countStatements(unitPool, stats);
+    if (options.countStatements) countStatements(unitPool, stats);
     units = new PostgresUnits(unitPool);
     db = new Kysely<Database>({ dialect: new UnitAwarePostgresDialect(pool, units) });
     units.owner = db;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, beforeAll } from 'vitest';
-import { openStore, type Store } from '../../server/store/database.js';
+import { openStore, type OpenStoreOptions, type Store } from '../../server/store/database.js';
 
 import { POSTGRES_URL } from './postgres-schemas.js';
 
@@ -44,8 +44,8 @@ export async function openSqliteStore(): Promise<Store> {
  * A store in a new PostgreSQL schema. The schema outlives the store: all test schemas are dropped once the
  * whole run is over (test/global-setup.ts), since dropping one while another file migrates can fail that migration.
  */
-export async function openPostgresStore(): Promise<Store> {
-  return openStore(POSTGRES_URL, { schema: `t_${randomBytes(6).toString('hex')}` });
+export async function openPostgresStore(options: Omit<OpenStoreOptions, 'schema'> = {}): Promise<Store> {
+  return openStore(POSTGRES_URL, { ...options, schema: `t_${randomBytes(6).toString('hex')}` });
 }
 
 export type DialectCase = { name: 'sqlite' | 'postgres'; open: () => Promise<Store> };
