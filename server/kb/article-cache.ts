@@ -95,7 +95,7 @@ export class ArticleCache {
   /** The entry of a KB-relative path if the file is unchanged since it was cached. */
   get(relative: string, stat: Stats): CachedArticle | undefined {
     const entry = this.previous.get(relative);
-    if (!entry || entry.size !== stat.size || entry.ino !== stat.ino || entry.mtimeMs !== stat.mtimeMs || entry.ctimeMs !== stat.ctimeMs) return undefined;
+    if (!entry || !sameFile(entry, stat)) return undefined;
     this.kept.set(relative, entry);
     return entry;
   }
@@ -127,7 +127,7 @@ export class ArticleCache {
     let added = false;
     for (const { relative, absolute, stat, digest, article } of this.unsettled.splice(0)) {
       const now = await fs.stat(absolute).catch(() => undefined);
-      if (!now || now.size !== stat.size || now.ino !== stat.ino || now.mtimeMs !== stat.mtimeMs || now.ctimeMs !== stat.ctimeMs) continue;
+      if (!now || !sameFile(now, stat)) continue;
       if (Math.max(now.mtimeMs, now.ctimeMs) > Date.now() - SETTLED_MS) continue;
       if (contentDigest(await fs.readFile(absolute, 'utf8')) !== digest) continue;
       this.kept.set(relative, entryOf(stat, article));
@@ -147,4 +147,9 @@ export class ArticleCache {
 
 function entryOf(stat: Stats, article: CachedArticle): Entry {
   return { size: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ...article };
+}
+
+/** The same file, unchanged: size, inode and both times as when it was read. */
+function sameFile(a: Pick<Stats, 'size' | 'ino' | 'mtimeMs' | 'ctimeMs'>, b: Stats): boolean {
+  return a.size === b.size && a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
